@@ -1,0 +1,83 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from cocreate.db import db
+from cocreate.extensions import socketio
+
+# Socket.IO payloads are small JSON objects; a cap keeps a misbehaving client from sending
+# megabytes that would be parsed before any validation runs.
+MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SECRET_KEY=os.environ.get("COCREATE_SECRET_KEY"),
+        SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
+        or f"sqlite:///{Path(app.instance_path) / 'cocreate.sqlite3'}",
+        # The address phones use to reach this server; `cocreate serve` sets it to the LAN
+        # address (or --public-url). Empty means: the address the request came in on.
+        PUBLIC_URL=os.environ.get("COCREATE_PUBLIC_URL", ""),
+        ASYNC_MODE=None,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    if config:
+        app.config.update(config)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(app)
+
+    db.init_app(app)
+    socketio.init_app(
+        app,
+        async_mode=app.config["ASYNC_MODE"],
+        max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
+        # Phones on venue Wi-Fi drop often: notice quickly, reconnect on their own.
+        ping_interval=10,
+        ping_timeout=20,
+    )
+
+    from cocreate.export.views import bp as export_bp
+    from cocreate.voting.events import register_voting_events
+    from cocreate.workshop.events import register_workshop_events
+    from cocreate.workshop.views import bp as workshop_bp
+
+    app.register_blueprint(workshop_bp)
+    app.register_blueprint(export_bp)
+    register_workshop_events(socketio)
+    register_voting_events(socketio)
+
+    with app.app_context():
+        db.create_all()
+    return app
+
+
+def _instance_secret(app: Flask) -> str:
+    """A secret kept in the instance folder, so signed cookies survive a restart."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets the projector read while phones write; foreign keys keep cascades honest.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()

@@ -1,0 +1,120 @@
+"""Command implementations behind ``cocreate`` (imported after monkey patching)."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from cocreate.app import create_app
+from cocreate.cli import DEFAULT_WORKER, WORKERS
+from cocreate.db import db
+from cocreate.errors import ActionRefused
+from cocreate.export.results_csv import results_csv
+from cocreate.plans import DEFAULT_SAMPLE, PlanError, load_plan, sample_plans_dir
+from cocreate.voting import services as voting
+from cocreate.workshop import services
+from cocreate.workshop.models import Workshop
+
+# eventlet's WSGI server refuses connections past max_size (default 1,024): room for 1,500
+# phones plus projectors.
+EVENTLET_MAX_CONNECTIONS = 2000
+
+
+@click.group()
+def cli() -> None:
+    """cocreate: World Café workshops with an anonymous ranking vote."""
+
+
+@cli.command()
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address to listen on.")
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--worker", type=click.Choice(WORKERS), default=DEFAULT_WORKER, show_default=True)
+@click.option("--public-url", default="", help="URL phones use, e.g. behind a reverse proxy.")
+@click.option("--sample", is_flag=True, help="Load the sample workshop if there is none yet.")
+def serve(host: str, port: int, worker: str, public_url: str, sample: bool) -> None:
+    """Start the real-time server and print the links for the projector and the phones."""
+    base_url = public_url.rstrip("/") or f"http://{_reachable_address(host)}:{port}"
+    app = create_app({"ASYNC_MODE": worker, "PUBLIC_URL": base_url})
+    with app.app_context():
+        if sample and db.session.scalar(select(Workshop.id).limit(1)) is None:
+            _import_plan(sample_plans_dir() / DEFAULT_SAMPLE)
+        _print_links(app, base_url)
+    click.echo(f"Serving on {host}:{port} with the {worker} worker. Stop with Ctrl+C.")
+    from cocreate.extensions import socketio
+
+    options = {"max_size": EVENTLET_MAX_CONNECTIONS} if worker == "eventlet" else {}
+    socketio.run(app, host=host, port=port, log_output=False, **options)
+
+
+@cli.command("import")
+@click.argument("plan_file", type=click.Path(path_type=Path))
+def import_plan(plan_file: Path) -> None:
+    """Create a workshop from a plan file and print its join code and links."""
+    app = create_app()
+    with app.app_context():
+        try:
+            workshop = _import_plan(plan_file)
+        except PlanError as error:
+            raise click.ClickException(str(error)) from None
+        click.echo(f"Join code: {workshop.code}")
+        click.echo(f"Facilitator path: /w/{workshop.code}/facilitate/{workshop.facilitator_key}")
+
+
+@cli.command()
+@click.argument("code")
+@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
+def export(code: str, fmt: str, output: Path) -> None:
+    """Write a workshop's ranked result to a file."""
+    app = create_app()
+    with app.app_context():
+        workshop = services.workshop_by_code(code)
+        if workshop is None:
+            raise click.ClickException(f"No workshop has the code {code}.")
+        try:
+            outcome = voting.results(workshop)
+        except ActionRefused as refused:
+            raise click.ClickException(refused.message) from None
+        if outcome.withheld:
+            raise click.ClickException(
+                f"Only {outcome.ballots} ballots: results are withheld below "
+                f"{workshop.min_ballots}."
+            )
+        output.write_text(results_csv(outcome), encoding="utf-8-sig")
+        click.echo(f"Wrote {output}")
+
+
+def _import_plan(path: Path) -> Workshop:
+    plan = load_plan(path)
+    return services.create_workshop(plan, path.read_text(encoding="utf-8"))
+
+
+def _print_links(app: Flask, base_url: str) -> None:
+    open_workshops = db.session.scalars(
+        select(Workshop).where(Workshop.phase != "closed").order_by(Workshop.id.desc()).limit(5)
+    ).all()
+    if not open_workshops:
+        click.echo("No workshop yet: create one with `cocreate import sessions/<plan>.toml`.")
+    for workshop in open_workshops:
+        click.echo(f"\n{workshop.title}  [{workshop.phase}]")
+        click.echo(f"  Facilitator (keep secret): "
+                   f"{base_url}/w/{workshop.code}/facilitate/{workshop.facilitator_key}")
+        click.echo(f"  Participants join:         {base_url}/j/{workshop.code}"
+                   f"   (code {workshop.code})")
+
+
+def _reachable_address(host: str) -> str:
+    """The address phones on the venue network can reach this machine on."""
+    if host not in ("0.0.0.0", "::", ""):
+        return host
+    candidates: list[str] = []
+    try:
+        candidates = socket.gethostbyname_ex(socket.gethostname())[2]
+    except OSError:
+        pass
+    lan = [a for a in candidates if not a.startswith("127.")]
+    return lan[0] if lan else "127.0.0.1"

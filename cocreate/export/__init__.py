@@ -1,0 +1,1 @@
+"""Exports of a workshop's results for the steering group."""

@@ -1,0 +1,5 @@
+"""Extensions created unbound here and bound to the app in ``create_app``."""
+
+from flask_socketio import SocketIO
+
+socketio = SocketIO()

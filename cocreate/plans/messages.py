@@ -1,0 +1,102 @@
+"""Every problem a plan can have, as one plain English sentence each.
+
+They live together so they can be wrapped for translation in one place: ``problem`` is the
+only function that turns a template into text. Placeholders are filled with values already
+quoted or listed by the helpers below, so a translation never has to care about quoting.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Final
+
+# Reading the file
+FILE_MISSING: Final = "The file does not exist. Check the name and the folder."
+FILE_UNREADABLE: Final = "The file cannot be read: {reason}."
+FILE_NOT_UTF8: Final = (
+    "The file is not saved as UTF-8 text (unexpected byte {byte} at position {position}). "
+    "Save it again with the UTF-8 encoding."
+)
+SYNTAX: Final = (
+    "This line is not valid TOML: {detail}. Check that texts are in double quotes, "
+    "section names are in [brackets] and each setting is written as key = value."
+)
+
+# Shape of the document
+MISSING_SECTION: Final = "This section is required but missing. Add a [{name}] section."
+MISSING_ENTRIES: Final = "This section is required but missing. Add [[{name}]] entries."
+MISSING_KEY: Final = "This setting is required but missing."
+UNKNOWN_SECTION: Final = "There is no section called [{name}].{hint}"
+UNKNOWN_KEY: Final = "There is no setting called {key} here.{hint}"
+HINT_DID_YOU_MEAN: Final = " Did you mean {suggestion}?"
+HINT_BELONGS_IN: Final = " It belongs in the {section} section."
+HINT_ALLOWED: Final = " Allowed here: {allowed}."
+NOT_A_SECTION: Final = (
+    "Must be a single section: write [{name}] on a line of its own, with its settings below it."
+)
+NOT_A_LIST: Final = "Must be a list of entries: start each one with [[{name}]] (double brackets)."
+NOT_AN_ENTRY: Final = "Must be an entry with settings: start it with [[{name}]]."
+
+# Values
+NOT_TEXT: Final = "Must be text in double quotes, not {actual}."
+NOT_NUMBER: Final = "Must be a number, not {actual}."
+NOT_WHOLE_NUMBER: Final = "Must be a whole number, not {actual}."
+NOT_A_TUPLE: Final = "Must be a list, not {actual}."
+EMPTY: Final = "Must not be empty."
+TOO_LONG: Final = "Is too long: {length} characters, at most {limit} allowed."
+NOT_ONE_OF: Final = "Must be one of {allowed}, not {value}."
+BAD_KEY: Final = (
+    "{value} is not a usable key: write it with lowercase letters a-z, digits and _, "
+    "starting with a letter (for example ideas or next_steps)."
+)
+MINUTES_RANGE: Final = "Must be more than 0 and at most {maximum} minutes, not {value}."
+NUMBER_RANGE: Final = "Must be from {minimum} to {maximum}, not {value}."
+NUMBER_TOO_SMALL: Final = "Must be at least {minimum}, not {value}."
+TOO_FEW: Final = "Needs at least {minimum} {what}, but the plan has {count}."
+TOO_MANY: Final = "Allows at most {maximum} {what}, but the plan has {count}."
+DUPLICATE: Final = "{value} is already used by {other}. Each {what} must be different."
+BALLOT_MISMATCH: Final = (
+    "The {method} method counts {expected} ballots, so the ballot must be {expected}, not {value}."
+)
+UNKNOWN_FIELD_KEY: Final = "{value} is not the key of a form field. Field keys: {allowed}."
+UNKNOWN_TABLE: Final = "No table is called {value}.{hint} Tables: {allowed}."
+TABLE_INDEX: Final = "Must be a table number from 0 to {maximum}, not {value}."
+SEAT_TAKEN: Final = "{other} already has this role at {table}. A table has one {role}."
+
+
+def problem(template: str, **values: object) -> str:
+    """The single place a problem sentence is produced (and later translated)."""
+    return template.format(**values)
+
+
+def quoted(value: object) -> str:
+    """A value as it would be written in the plan file, so people can search for it."""
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return str(value)
+
+
+def listing(values: Iterable[object]) -> str:
+    return ", ".join(quoted(value) for value in values)
+
+
+def describe(value: object) -> str:
+    """What kind of value a person wrote, in words, for a wrong-type message."""
+    if isinstance(value, bool):
+        return f"true/false ({str(value).lower()})"
+    if isinstance(value, str):
+        return f"text ({quoted(value)})"
+    if isinstance(value, int | float):
+        return f"a number ({value})"
+    if isinstance(value, dict):
+        return "a section"
+    if isinstance(value, list | tuple):
+        return "a list"
+    return f"a {type(value).__name__}"
+
+
+def suggestion(word: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate to a mistyped word, if one is close enough to be the intent."""
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return matches[0] if matches else None

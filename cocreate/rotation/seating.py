@@ -1,0 +1,206 @@
+"""Mutable seating of the free rounds with incremental pair-meeting and table-visit counts.
+
+Everything is index based: participant ``i`` is ``problem.ids[i]``; free round ``r`` is
+``problem.free_rounds[r]``. Only current participants are tracked: people who left cannot meet
+anyone again, so their past meetings are a constant the search cannot change.
+"""
+
+from __future__ import annotations
+
+import random
+from array import array
+from collections.abc import Sequence
+
+from cocreate.rotation.problem import Problem
+from cocreate.rotation.sizes import SizeLimits, size_limits, target_sizes
+
+# Going back to a table (a topic) already visited is worse for a World Café than sitting with
+# one person twice, so a revisit costs as much as two repeated meetings.
+REPEAT_COST = 1
+REVISIT_COST = 2
+UNSEATED = -1
+
+
+class Seating:
+    """Free rounds of a plan plus the meeting/visit counts of all counted rounds."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        n_people = problem.n_people
+        self.n_tables = problem.n_tables
+        self.n_free = len(problem.free_rounds)
+        self.travellers = [i for i in range(n_people) if not problem.is_stayer[i]]
+        # meetings[i][j]: rounds in which i and j shared a table (counted rounds only).
+        self.meetings = [array("H", bytes(2 * n_people)) for _ in range(n_people)]
+        # visits[i][t]: counted placements at table t, home pre-counted as already visited.
+        self.visits = [[0] * self.n_tables for _ in range(n_people)]
+        # met[i]: everyone i has met so far (append-only, used while seating greedily).
+        self.met: list[list[int]] = [[] for _ in range(n_people)]
+        self.table_of = [[UNSEATED] * n_people for _ in range(self.n_free)]
+        self.members: list[list[list[int]]] = [
+            [[] for _ in range(self.n_tables)] for _ in range(self.n_free)
+        ]
+        self.limits: SizeLimits = size_limits(problem.stayer_counts, n_people)
+        self.capacity: list[list[int]] = []
+        self._count_fixed_rounds()
+
+    # -- setup -------------------------------------------------------------------------------
+
+    def _count_fixed_rounds(self) -> None:
+        problem = self.problem
+        index = {pid: i for i, pid in enumerate(problem.ids)}
+        counted = problem.fixed_rounds[: problem.n_counted_rounds]
+        round_zero = problem.fixed_rounds[0]
+        for i, pid in enumerate(problem.ids):
+            if round_zero.get(pid) != problem.homes[i]:
+                self.visits[i][problem.homes[i]] += 1
+        for seating in counted:
+            tables: list[list[int]] = [[] for _ in range(self.n_tables)]
+            for pid, table in seating.items():
+                person = index.get(pid)
+                if person is not None:
+                    tables[table].append(person)
+                    self.visits[person][table] += 1
+            for group in tables:
+                for a in group:
+                    for b in group:
+                        if a != b:
+                            self._add_meeting(a, b, 1)
+
+    def _add_meeting(self, a: int, b: int, change: int) -> None:
+        row = self.meetings[a]
+        if change > 0 and row[b] == 0:
+            self.met[a].append(b)
+        row[b] += change
+
+    # -- seating -------------------------------------------------------------------------------
+
+    def seat(self, rnd: int, person: int, table: int) -> None:
+        group = self.members[rnd][table]
+        for other in group:
+            self._add_meeting(person, other, 1)
+            self._add_meeting(other, person, 1)
+        group.append(person)
+        self.table_of[rnd][person] = table
+        self.visits[person][table] += 1
+
+    def seat_round(
+        self, rnd: int, proposal: Sequence[int] | None, rng: random.Random
+    ) -> None:
+        """Seat stayers at home, travellers at their proposed table while it has room, and the
+        rest greedily at the table where they meet the fewest people again."""
+        problem = self.problem
+        preferred = None
+        if proposal is not None:
+            preferred = [0] * self.n_tables
+            for table in proposal:
+                preferred[table] += 1
+        sizes = target_sizes(
+            self.limits, problem.n_people, preferred=preferred, rotation=rnd * 7 + 3
+        )
+        room = list(sizes)
+        for person in range(problem.n_people):
+            if problem.is_stayer[person]:
+                self.seat(rnd, person, problem.homes[person])
+                room[problem.homes[person]] -= 1
+        self.capacity.append(sizes)
+        order = list(self.travellers)
+        rng.shuffle(order)
+        left: list[int] = []
+        if proposal is not None:
+            for person in order:
+                table = proposal[person]
+                if room[table] > 0:
+                    self.seat(rnd, person, table)
+                    room[table] -= 1
+                else:
+                    left.append(person)
+        else:
+            left = order
+        table_of = self.table_of[rnd]
+        for person in left:
+            clashes = [0] * self.n_tables
+            for other in self.met[person]:
+                table = table_of[other]
+                if table >= 0:
+                    clashes[table] += 1
+            visits = self.visits[person]
+            best = min(
+                (t for t in range(self.n_tables) if room[t] > 0),
+                key=lambda t: (
+                    REPEAT_COST * clashes[t] + REVISIT_COST * (visits[t] > 0),
+                    -room[t],
+                    t,
+                ),
+            )
+            self.seat(rnd, person, best)
+            room[best] -= 1
+
+    # -- moves ---------------------------------------------------------------------------------
+
+    def swap_delta(self, rnd: int, a: int, b: int) -> int:
+        """Cost change of exchanging the tables of a and b (at different tables) in a round."""
+        table_a = self.table_of[rnd][a]
+        table_b = self.table_of[rnd][b]
+        row_a = self.meetings[a]
+        row_b = self.meetings[b]
+        delta = 0
+        for other in self.members[rnd][table_a]:
+            if other != a:
+                delta += (row_b[other] > 0) - (row_a[other] > 1)
+        for other in self.members[rnd][table_b]:
+            if other != b:
+                delta += (row_a[other] > 0) - (row_b[other] > 1)
+        delta *= REPEAT_COST
+        visits_a = self.visits[a]
+        visits_b = self.visits[b]
+        delta += REVISIT_COST * (
+            (visits_a[table_b] > 0)
+            - (visits_a[table_a] > 1)
+            + (visits_b[table_a] > 0)
+            - (visits_b[table_b] > 1)
+        )
+        return delta
+
+    def swap(self, rnd: int, a: int, b: int) -> None:
+        table_a = self.table_of[rnd][a]
+        table_b = self.table_of[rnd][b]
+        self._unseat(rnd, a, table_a)
+        self._unseat(rnd, b, table_b)
+        self._reseat(rnd, a, table_b)
+        self._reseat(rnd, b, table_a)
+
+    def _reseat(self, rnd: int, person: int, table: int) -> None:
+        # Like seat() but leaves the append-only met lists alone (they only serve seat_round).
+        group = self.members[rnd][table]
+        row = self.meetings[person]
+        meetings = self.meetings
+        for other in group:
+            row[other] += 1
+            meetings[other][person] += 1
+        group.append(person)
+        self.table_of[rnd][person] = table
+        self.visits[person][table] += 1
+
+    def _unseat(self, rnd: int, person: int, table: int) -> None:
+        group = self.members[rnd][table]
+        group.remove(person)
+        row = self.meetings[person]
+        for other in group:
+            row[other] -= 1
+            self.meetings[other][person] -= 1
+        self.table_of[rnd][person] = UNSEATED
+        self.visits[person][table] -= 1
+
+    # -- measures ------------------------------------------------------------------------------
+
+    def conflict(self, rnd: int, person: int) -> int:
+        """Cost this person's seat in this round takes part in."""
+        table = self.table_of[rnd][person]
+        row = self.meetings[person]
+        repeats = sum(1 for other in self.members[rnd][table] if row[other] > 1)
+        revisit = self.visits[person][table] > 1 and not self.problem.is_stayer[person]
+        return REPEAT_COST * repeats + REVISIT_COST * revisit
+
+    def snapshot(self) -> list[list[int]]:
+        return [list(tables) for tables in self.table_of]

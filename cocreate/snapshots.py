@@ -1,0 +1,281 @@
+"""What each screen may see, built fresh from the database on every sync.
+
+The facilitator's snapshot holds everything but the ballots; a phone's holds its own seat,
+its table's notes and the shortlist. Results appear only once the vote is closed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+
+from cocreate.db import db
+from cocreate.timeutil import to_epoch_ms, utcnow
+from cocreate.voting import services as voting
+from cocreate.workshop import services as workshop_services
+from cocreate.workshop.models import CafeTable, Note, Participant, Workshop
+
+METHOD_SENTENCES = {
+    "borda": (
+        "Counted by Borda count: on each ballot the first of {n} challenges gets {n} points, "
+        "the next {n_1}, and so on down to 1 for the last; the highest total ranks first, "
+        "and equal totals are shown as ties."
+    ),
+    "schulze": (
+        "Counted by the Schulze method: challenges are compared two by two across all "
+        "ballots, and a challenge ranks above another when it wins their strongest chain of "
+        "comparisons."
+    ),
+    "points": "Counted by points: each challenge's points from all ballots are added up.",
+    "approval": "Counted by approval: each challenge's number of approvals is added up.",
+}
+
+
+def join_url(workshop: Workshop, public_url: str) -> str:
+    path = url_for("workshop.join", code=workshop.code)
+    return public_url.rstrip("/") + path if public_url else url_for(
+        "workshop.join", code=workshop.code, _external=True
+    )
+
+
+def facilitator_snapshot(workshop: Workshop, public_url: str) -> dict[str, Any]:
+    people = workshop.participants
+    names = {p.id: p.name for p in people}
+    notes = db.session.scalars(
+        db.select(Note).where(Note.workshop_id == workshop.id).order_by(Note.id)
+    ).all()
+    return {
+        "view": "facilitator",
+        "workshop": _workshop_info(workshop) | {"join_url": join_url(workshop, public_url)},
+        "tables": [_table_info(t, people) for t in workshop.tables],
+        "participants": [
+            {"id": p.id, "name": p.name, "home_table_id": p.home_table_id, "role": p.role}
+            for p in people
+        ],
+        "rounds": _rounds_info(workshop),
+        "round": _round_info(workshop),
+        "board": _board(workshop, names),
+        "notes": [_note_info(n) for n in notes],
+        "challenges": [_challenge_info(c) for c in workshop.challenges],
+        "turnout": _turnout_info(workshop),
+        "results": _results_info(workshop),
+        "server_now": to_epoch_ms(utcnow()),
+    }
+
+
+def participant_snapshot(participant: Participant) -> dict[str, Any]:
+    workshop = participant.workshop
+    table_now = workshop_services.current_table(participant)
+    snapshot: dict[str, Any] = {
+        "view": "participant",
+        "workshop": _workshop_info(workshop),
+        "me": {
+            "id": participant.id,
+            "name": participant.name,
+            "role": participant.role,
+            "role_label": workshop.role_label(participant.role),
+            "home": _table_brief(participant.home_table),
+        },
+        "round": _round_info(workshop),
+        "seat": _table_brief(table_now) | {"at_home": table_now.id == participant.home_table_id},
+        "next_seat": _next_seat(participant),
+        "free_roles": _free_roles(participant),
+        "notes": [
+            _note_info(n) | {"mine": workshop_services.may_edit_note(participant, n)}
+            for n in _visible_notes(participant, table_now)
+        ],
+        "shortlist": [{"id": c.id, "text": c.text} for c in workshop.challenges]
+        if workshop.phase in ("consolidation", "voting", "results", "closed")
+        else [],
+        "has_voted": voting.has_voted(participant),
+        "results": _results_info(workshop),
+        "server_now": to_epoch_ms(utcnow()),
+    }
+    return snapshot
+
+
+def _workshop_info(workshop: Workshop) -> dict[str, Any]:
+    return {
+        "id": workshop.id,
+        "code": workshop.code,
+        "title": workshop.title,
+        "language": workshop.language,
+        "phase": workshop.phase,
+        "fields": workshop.form_fields,
+        "challenge_field": workshop.challenge_field,
+        "host_label": workshop.host_label,
+        "notetaker_label": workshop.notetaker_label,
+        "shortlist_size": workshop.shortlist_size,
+        "min_ballots": workshop.min_ballots,
+        "home_tables": workshop.home_tables,
+    }
+
+
+def _table_brief(table: CafeTable) -> dict[str, Any]:
+    return {"id": table.id, "number": table.number, "name": table.name, "topic": table.topic}
+
+
+def _table_info(table: CafeTable, people: list[Participant]) -> dict[str, Any]:
+    here = [p for p in people if p.home_table_id == table.id]
+    holder = {p.role: p.name for p in here if p.role != "member"}
+    return _table_brief(table) | {
+        "host": holder.get("host"),
+        "notetaker": holder.get("notetaker"),
+        "size": len(here),
+    }
+
+
+def _rounds_info(workshop: Workshop) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": r.position + 1,
+            "title": r.title,
+            "minutes": r.minutes,
+            "done": r.ended_at is not None,
+            "current": r.position == workshop.current_round and workshop.round_running,
+        }
+        for r in workshop.rounds
+    ]
+
+
+def _round_info(workshop: Workshop) -> dict[str, Any] | None:
+    if workshop.current_round < 0:
+        return None
+    round_ = workshop.rounds[workshop.current_round]
+    following = workshop.rounds[round_.position + 1] if round_.position + 1 < len(
+        workshop.rounds
+    ) else None
+    return {
+        "number": round_.position + 1,
+        "total": len(workshop.rounds),
+        "title": round_.title,
+        "prompt": round_.prompt,
+        "minutes": round_.minutes,
+        "running": workshop.round_running,
+        "deadline": to_epoch_ms(workshop.round_deadline),
+        "last": following is None,
+        "next_title": following.title if following else None,
+    }
+
+
+def _board_round(workshop: Workshop) -> int:
+    """The round whose seating the room needs to see: the one running, else the next one."""
+    if workshop.phase == "lobby":
+        return 0
+    if workshop.round_running:
+        return workshop.current_round
+    return min(workshop.current_round + 1, len(workshop.rounds) - 1)
+
+
+def _board(workshop: Workshop, names: dict[int, str]) -> dict[str, Any] | None:
+    if workshop.phase not in ("lobby", "rounds"):
+        return None
+    position = _board_round(workshop)
+    seats = workshop_services.seating(workshop, position)
+    homes = {p.id: p.home_table_id for p in workshop.participants}
+    roles = {p.id: p.role for p in workshop.participants}
+    tables = []
+    for table in workshop.tables:
+        seated = sorted(
+            (pid for pid, tid in seats.items() if tid == table.id),
+            key=lambda pid: (roles[pid] == "member", names[pid].casefold()),
+        )
+        tables.append(
+            {
+                "id": table.id,
+                "people": [
+                    {"name": names[pid], "role": roles[pid], "visiting": homes[pid] != table.id}
+                    for pid in seated
+                ],
+            }
+        )
+    return {"round_number": position + 1, "tables": tables}
+
+
+def _next_seat(participant: Participant) -> dict[str, Any] | None:
+    workshop = participant.workshop
+    if workshop.phase not in ("lobby", "rounds") or workshop.round_running:
+        return None
+    upcoming = workshop.current_round + 1
+    if upcoming >= len(workshop.rounds):
+        return None
+    table = workshop_services.seat_table(participant, upcoming)
+    return _table_brief(table) | {
+        "at_home": table.id == participant.home_table_id,
+        "round_number": upcoming + 1,
+    }
+
+
+def _free_roles(participant: Participant) -> list[str]:
+    if participant.workshop.phase != "lobby" or participant.role != "member":
+        return []
+    taken = {
+        p.role
+        for p in participant.workshop.participants
+        if p.home_table_id == participant.home_table_id
+    }
+    return [r for r in ("host", "notetaker") if r not in taken]
+
+
+def _visible_notes(participant: Participant, table_now: CafeTable) -> list[Note]:
+    """Stayers brief newcomers, so they see every round's notes at their table; travellers
+    see what is being written at the table they sit at this round."""
+    workshop = participant.workshop
+    query = db.select(Note).where(Note.workshop_id == workshop.id)
+    if participant.stays_home:
+        query = query.where(Note.table_id == participant.home_table_id)
+    else:
+        query = query.where(
+            Note.table_id == table_now.id, Note.round_position == max(workshop.current_round, 0)
+        )
+    return list(db.session.scalars(query.order_by(Note.id)))
+
+
+def _note_info(note: Note) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "table_id": note.table_id,
+        "round": note.round_position + 1,
+        "field": note.field,
+        "text": note.text,
+    }
+
+
+def _challenge_info(challenge: Any) -> dict[str, Any]:
+    return {
+        "id": challenge.id,
+        "text": challenge.text,
+        "sources": [{"note_id": n.id, "table_name": n.table.name} for n in challenge.sources],
+    }
+
+
+def _turnout_info(workshop: Workshop) -> dict[str, int] | None:
+    if workshop.phase not in ("voting", "results", "closed"):
+        return None
+    counted = voting.turnout(workshop)
+    return {"voted": counted.voted, "eligible": counted.eligible}
+
+
+def _results_info(workshop: Workshop) -> dict[str, Any] | None:
+    if workshop.phase not in ("results", "closed"):
+        return None
+    outcome = voting.results(workshop)
+    n = len(outcome.challenges)
+    return {
+        "ballots": outcome.ballots,
+        "withheld": outcome.withheld,
+        "min_ballots": workshop.min_ballots,
+        "method": workshop.vote_method,
+        "method_sentence": METHOD_SENTENCES[workshop.vote_method].format(n=n, n_1=n - 1),
+        "rows": [
+            {
+                "rank": row.rank,
+                "tied": row.tied,
+                "id": row.challenge.id,
+                "text": row.challenge.text,
+                "score": row.score,
+                "tables": row.table_names,
+            }
+            for row in voting.ranked_challenges(outcome)
+        ],
+    }

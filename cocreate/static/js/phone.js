@@ -1,0 +1,263 @@
+/* The participant's phone: where to sit, the table's form, the ballot, the results. */
+(function () {
+  "use strict";
+  const { esc, formatSeconds, uid } = window.cocreate;
+  const root = document.getElementById("phone");
+  const code = root.dataset.code;
+  const el = (id) => document.getElementById(id);
+  const outboxKey = "cocreate-outbox-" + code;
+  const receiptKey = "cocreate-receipt-" + code;
+
+  let snap = null;
+  let ballotOrder = null;
+  let confirming = false;
+  let selectedField = null;
+
+  const conn = window.cocreate.connect({
+    auth: { code: code },
+    onSnapshot: function (s) { snap = s; render(); },
+    onConnect: flushOutbox,
+  });
+
+  // --- notes, with an outbox so nothing typed on flaky Wi-Fi is lost or sent twice -------
+  function outbox() {
+    try { return JSON.parse(localStorage.getItem(outboxKey) || "[]"); } catch (e) { return []; }
+  }
+  function saveOutbox(items) { localStorage.setItem(outboxKey, JSON.stringify(items)); }
+
+  async function flushOutbox() {
+    for (const item of outbox()) {
+      const ack = await conn.act("add_note", item);
+      if (ack.offline) return;
+      saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
+      if (!ack.ok) showNoteError(ack.error);
+    }
+  }
+
+  function showNoteError(message) {
+    const box = el("note-error");
+    box.hidden = !message;
+    box.textContent = message || "";
+  }
+
+  el("note-form").addEventListener("submit", async function (event) {
+    event.preventDefault();
+    const text = el("note-text").value;
+    const item = { field: selectedField, text: text, client_id: uid() };
+    saveOutbox(outbox().concat([item]));
+    el("note-submit").disabled = true;
+    const ack = await conn.act("add_note", item);
+    el("note-submit").disabled = false;
+    if (ack.offline) {
+      el("note-text").value = "";
+      showNoteError("Saved on this phone; it will be sent when the connection returns.");
+      return;
+    }
+    saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
+    if (ack.ok) { el("note-text").value = ""; showNoteError(""); }
+    else showNoteError(ack.error);
+  });
+
+  el("notes-list").addEventListener("click", async function (event) {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    const noteId = Number(button.dataset.note);
+    if (button.dataset.action === "delete") {
+      const ack = await conn.act("delete_note", { note_id: noteId });
+      if (!ack.ok) showNoteError(ack.error);
+    } else if (button.dataset.action === "edit") {
+      const note = snap.notes.find((n) => n.id === noteId);
+      const text = window.prompt("Edit note", note ? note.text : "");
+      if (text === null) return;
+      const ack = await conn.act("edit_note", { note_id: noteId, text: text });
+      if (!ack.ok) showNoteError(ack.error);
+    }
+  });
+
+  // --- rendering ---------------------------------------------------------------------------
+  function render() {
+    if (!snap) return;
+    document.body.dataset.phase = snap.workshop.phase;
+    renderInstruction();
+    renderNotes();
+    renderBallot();
+    renderResults();
+  }
+
+  function tableLine(t) { return "Table " + t.number + " — " + esc(t.name); }
+
+  function renderInstruction() {
+    const s = snap;
+    const phase = s.workshop.phase;
+    const me = s.me;
+    const roleText = me.role === "member" ? "" :
+      '<p class="sub">Your role: <strong>' + esc(me.role_label) + "</strong> — you stay at your home table.</p>";
+    let html = '<p class="sub">' + esc(s.workshop.title) + " · " + esc(me.name) + "</p>";
+    if (phase === "lobby") {
+      html += '<p class="sub">Your home table</p><p class="where" id="where">' + tableLine(me.home) + "</p>";
+      if (me.home.topic) html += '<p class="prompt">' + esc(me.home.topic) + "</p>";
+      html += roleText;
+      if (s.free_roles.length) {
+        html += '<div class="role-actions">' + s.free_roles.map(function (r) {
+          const label = r === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
+          return '<button class="secondary" data-volunteer="' + r + '">I will be ' + esc(label) + "</button>";
+        }).join("") + "</div>";
+      }
+      html += '<p class="sub">Wait for the facilitator to start the first round.</p>';
+    } else if (phase === "rounds") {
+      const r = s.round;
+      if (r.running) {
+        html += '<p class="sub">Round ' + r.number + " of " + r.total + " · " + esc(r.title) +
+          ' · <span class="timer" data-deadline="' + r.deadline + '"></span></p>';
+        html += '<p class="sub">' + (s.seat.at_home ? "Sit at your home table" : "Go to") + '</p>';
+        html += '<p class="where" id="where">' + tableLine(s.seat) + "</p>";
+        if (r.prompt) html += '<p class="prompt">' + esc(r.prompt) + "</p>";
+      } else if (s.next_seat) {
+        html += '<p class="sub">Round ' + r.number + " has ended. Next: round " + s.next_seat.round_number + "</p>";
+        html += '<p class="sub">' + (s.next_seat.at_home ? "Go back to your home table" : "Go to") + "</p>";
+        html += '<p class="where" id="where">' + tableLine(s.next_seat) + "</p>";
+      } else {
+        html += '<p class="where" id="where">All rounds are done</p><p class="sub">Stay at ' + tableLine(me.home) + ".</p>";
+      }
+      html += roleText;
+    } else if (phase === "consolidation") {
+      html += '<p class="where" id="where">Choosing the challenges</p><p class="prompt">The room is agreeing the shortlist for the vote. Stay at ' + tableLine(me.home) + ".</p>";
+    } else if (phase === "voting") {
+      html += '<p class="where" id="where">' + (s.has_voted ? "Your vote is counted" : "Time to vote") + '</p>';
+      html += '<p class="prompt">' + (s.has_voted ? "Thank you. The result is shown when the vote closes." : "Put the challenges in your order, most important first.") + "</p>";
+    } else {
+      html += '<p class="where" id="where">' + (phase === "closed" ? "The workshop is closed" : "The result") + "</p>";
+    }
+    el("instruction").innerHTML = html;
+    tick();
+  }
+
+  el("instruction").addEventListener("click", async function (event) {
+    const button = event.target.closest("button[data-volunteer]");
+    if (!button) return;
+    const ack = await conn.act("volunteer", { role: button.dataset.volunteer });
+    if (!ack.ok) window.alert(ack.error);
+  });
+
+  function renderNotes() {
+    const s = snap;
+    const open = s.workshop.phase === "rounds" || s.workshop.phase === "consolidation";
+    el("notes-panel").hidden = !open;
+    if (!open) return;
+    const fields = s.workshop.fields;
+    if (!selectedField || !fields.some((f) => f.key === selectedField)) selectedField = fields[0].key;
+    const choice = el("field-choice");
+    if (choice.dataset.fields !== JSON.stringify(fields)) {
+      choice.dataset.fields = JSON.stringify(fields);
+      choice.innerHTML = fields.map(function (f) {
+        return '<label><input type="radio" name="field" value="' + esc(f.key) + '"' +
+          (f.key === selectedField ? " checked" : "") + ">" + esc(f.label) + "</label>";
+      }).join("");
+      choice.querySelectorAll("input").forEach(function (input) {
+        input.addEventListener("change", function () { selectedField = input.value; });
+      });
+    }
+    const label = (key) => (fields.find((f) => f.key === key) || { label: key }).label;
+    const heading = s.me.role !== "member"
+      ? "The form of " + tableLine(s.me.home) + " (all rounds)"
+      : "Add to the form of " + tableLine(s.seat);
+    el("notes-heading").innerHTML = heading;
+    el("notes-list").innerHTML = s.notes.length ? s.notes.map(function (n) {
+      const tools = n.mine ? '<div class="tools"><button class="secondary" data-action="edit" data-note="' + n.id +
+        '">Edit</button><button class="danger" data-action="delete" data-note="' + n.id + '">Remove</button></div>' : "";
+      return '<div class="note" data-note-id="' + n.id + '"><div class="meta">' + esc(label(n.field)) +
+        " · round " + n.round + '</div><div class="text">' + esc(n.text) + "</div>" + tools + "</div>";
+    }).join("") : '<p class="small">No notes here yet.</p>';
+  }
+
+  function renderBallot() {
+    const s = snap;
+    const panel = el("ballot-panel");
+    const show = s.workshop.phase === "voting";
+    panel.hidden = !show;
+    if (!show) return;
+    if (s.has_voted) {
+      const receipt = localStorage.getItem(receiptKey);
+      panel.innerHTML = '<p class="message good" id="ballot-done">Your ballot is counted.</p>' +
+        (receipt ? '<p>Your receipt code: <span class="receipt" id="receipt">' + esc(receipt) +
+          "</span></p><p class=\"small\">It lets you check your ballot in the public ballot box after the vote. Nobody can link it to you.</p>" : "");
+      return;
+    }
+    const ids = s.shortlist.map((c) => c.id);
+    if (!ballotOrder || ballotOrder.length !== ids.length || !ids.every((id) => ballotOrder.includes(id))) {
+      ballotOrder = ids.slice();
+      confirming = false;
+    }
+    const byId = Object.fromEntries(s.shortlist.map((c) => [c.id, c]));
+    let html = '<h2 id="ballot-heading">Your ranking</h2><p class="small">Use the arrows to move a challenge up or down. Number 1 is the most important.</p>';
+    html += '<ol class="ballot" aria-labelledby="ballot-heading">' + ballotOrder.map(function (id, i) {
+      const text = esc(byId[id].text);
+      return '<li data-challenge="' + id + '"><span class="pos" aria-hidden="true">' + (i + 1) + '</span><span class="text">' + text +
+        '</span><span class="moves"><button class="secondary" data-move="up" data-index="' + i + '" aria-label="Move up: ' + text + '"' + (i === 0 ? " disabled" : "") +
+        '>↑</button><button class="secondary" data-move="down" data-index="' + i + '" aria-label="Move down: ' + text + '"' + (i === ballotOrder.length - 1 ? " disabled" : "") + ">↓</button></span></li>";
+    }).join("") + "</ol>";
+    if (confirming) {
+      html += '<div class="confirm" role="alertdialog" aria-labelledby="confirm-text"><p id="confirm-text"><strong>Cast this ranking?</strong> You cannot change it afterwards.</p>' +
+        '<div class="role-actions"><button id="cast-confirm">Yes, cast my vote</button> <button class="secondary" id="cast-back">Back</button></div></div>';
+    } else {
+      html += '<button id="cast">Cast my vote</button>';
+    }
+    html += '<p id="ballot-error" class="message error" role="alert" hidden></p>';
+    panel.innerHTML = html;
+  }
+
+  el("ballot-panel").addEventListener("click", async function (event) {
+    const move = event.target.closest("button[data-move]");
+    if (move) {
+      const i = Number(move.dataset.index);
+      const j = move.dataset.move === "up" ? i - 1 : i + 1;
+      [ballotOrder[i], ballotOrder[j]] = [ballotOrder[j], ballotOrder[i]];
+      renderBallot();
+      const again = el("ballot-panel").querySelector('button[data-move="' + move.dataset.move + '"][data-index="' + j + '"]');
+      if (again && !again.disabled) again.focus();
+      return;
+    }
+    if (event.target.id === "cast") { confirming = true; renderBallot(); el("cast-confirm").focus(); return; }
+    if (event.target.id === "cast-back") { confirming = false; renderBallot(); return; }
+    if (event.target.id === "cast-confirm") {
+      event.target.disabled = true;
+      const ack = await conn.act("cast_ballot", { ranking: ballotOrder });
+      if (ack.ok) {
+        if (ack.receipt) localStorage.setItem(receiptKey, ack.receipt);
+        snap.has_voted = true;
+        confirming = false;
+        render();
+      } else {
+        event.target.disabled = false;
+        const box = el("ballot-error");
+        box.hidden = false;
+        box.textContent = ack.error;
+      }
+    }
+  });
+
+  function renderResults() {
+    const s = snap;
+    const panel = el("results-panel");
+    const r = s.results;
+    panel.hidden = !r;
+    if (!r) return;
+    if (r.withheld) {
+      panel.innerHTML = "<p>Too few ballots (" + r.ballots + ") to show a result; at least " + r.min_ballots + " are needed.</p>";
+      return;
+    }
+    const top = Math.max(1, ...r.rows.map((row) => row.score));
+    panel.innerHTML = '<h2>Ranking</h2><ol class="results-list">' + r.rows.map(function (row) {
+      return '<li><strong>' + row.rank + (row.tied ? " (tie)" : "") + ".</strong> " + esc(row.text) +
+        ' <span class="small">' + row.score + ' points</span><div class="bar" style="width:' + (100 * row.score / top) + '%"></div></li>';
+    }).join("") + '</ol><p class="small">' + esc(r.method_sentence) + "</p>";
+  }
+
+  function tick() {
+    document.querySelectorAll(".timer[data-deadline]").forEach(function (node) {
+      const left = conn.secondsLeft(Number(node.dataset.deadline));
+      node.textContent = left > 0 ? formatSeconds(left) + " left" : "time is up";
+    });
+  }
+  setInterval(tick, 1000);
+})();

@@ -1,0 +1,39 @@
+"""Socket.IO handlers for the vote. No event or log line ever carries a ballot next to a voter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_socketio import SocketIO
+
+from cocreate.realtime import facilitator_event, notify_changed, participant_event
+from cocreate.voting import services
+from cocreate.workshop.models import Participant, Workshop
+
+
+def register_voting_events(sio: SocketIO) -> None:
+    @sio.on("open_vote")
+    @facilitator_event
+    def open_vote(workshop: Workshop, _payload: dict[str, Any]) -> None:
+        services.open_vote(workshop)
+        notify_changed(workshop.id, everyone=True)
+
+    @sio.on("close_vote")
+    @facilitator_event
+    def close_vote(workshop: Workshop, _payload: dict[str, Any]) -> None:
+        services.close_vote(workshop)
+        notify_changed(workshop.id, everyone=True)
+
+    @sio.on("close_workshop")
+    @facilitator_event
+    def close_workshop(workshop: Workshop, _payload: dict[str, Any]) -> None:
+        services.close_workshop(workshop)
+        notify_changed(workshop.id, everyone=True)
+
+    @sio.on("cast_ballot")
+    @participant_event
+    def cast_ballot(participant: Participant, payload: dict[str, Any]) -> dict[str, Any]:
+        outcome = services.cast_ballot(participant, payload.get("ranking"))
+        # Only the turnout changes for others; the facilitator's screen re-syncs to show it.
+        notify_changed(participant.workshop_id, participants=[participant.id])
+        return {"already_counted": outcome.already_counted, "receipt": outcome.receipt}

@@ -1,0 +1,1 @@
+"""The workshop domain: join, tables and roles, rounds and seating, notes, shortlist."""

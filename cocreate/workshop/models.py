@@ -1,0 +1,175 @@
+"""Workshop state. Everything a client sees is derived from these rows, so a reconnecting phone
+or a restarted server loses nothing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from cocreate.db import db
+from cocreate.timeutil import utcnow
+
+PHASES = ("draft", "lobby", "rounds", "consolidation", "voting", "results", "closed")
+ROLES = ("host", "notetaker", "member")
+
+
+class Workshop(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    facilitator_key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(8), default="da")
+    description: Mapped[str] = mapped_column(Text, default="")
+    plan_toml: Mapped[str] = mapped_column(Text, default="")
+    host_label: Mapped[str] = mapped_column(String(60))
+    notetaker_label: Mapped[str] = mapped_column(String(60))
+    form_fields: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    challenge_field: Mapped[str] = mapped_column(String(40))
+    home_tables: Mapped[str] = mapped_column(String(16), default="balanced")
+    # Names pre-assigned to a table (and role) by the plan: [{"name", "table", "role"}].
+    roster: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    shortlist_size: Mapped[int] = mapped_column(default=7)
+    vote_method: Mapped[str] = mapped_column(String(16), default="borda")
+    ballot_type: Mapped[str] = mapped_column(String(16), default="ranking")
+    min_ballots: Mapped[int] = mapped_column(default=3)
+    phase: Mapped[str] = mapped_column(String(16), default="lobby")
+    # -1 until the first round starts; then the position of the current (or last ended) round.
+    current_round: Mapped[int] = mapped_column(default=-1)
+    round_running: Mapped[bool] = mapped_column(default=False)
+    round_deadline: Mapped[datetime | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tables: Mapped[list[CafeTable]] = relationship(
+        back_populates="workshop", order_by="CafeTable.position", cascade="all, delete-orphan"
+    )
+    rounds: Mapped[list[Round]] = relationship(
+        back_populates="workshop", order_by="Round.position", cascade="all, delete-orphan"
+    )
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="workshop", order_by="Participant.id", cascade="all, delete-orphan"
+    )
+    challenges: Mapped[list[Challenge]] = relationship(
+        back_populates="workshop", order_by="Challenge.position", cascade="all, delete-orphan"
+    )
+
+    def field_label(self, key: str) -> str:
+        return next((f["label"] for f in self.form_fields if f["key"] == key), key)
+
+    def role_label(self, role: str) -> str:
+        return {"host": self.host_label, "notetaker": self.notetaker_label}.get(role, "")
+
+
+class CafeTable(db.Model):
+    __tablename__ = "cafe_table"
+    __table_args__ = (UniqueConstraint("workshop_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(120))
+    topic: Mapped[str] = mapped_column(Text, default="")
+
+    workshop: Mapped[Workshop] = relationship(back_populates="tables")
+
+    @property
+    def number(self) -> int:
+        return self.position + 1
+
+
+class Round(db.Model):
+    __table_args__ = (UniqueConstraint("workshop_id", "position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    prompt: Mapped[str] = mapped_column(Text, default="")
+    minutes: Mapped[float]
+    started_at: Mapped[datetime | None] = mapped_column(default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="rounds")
+
+
+class Participant(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    # Only a hash of the phone's bearer token is stored: a leaked database cannot impersonate.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    home_table_id: Mapped[int] = mapped_column(ForeignKey("cafe_table.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(16), default="member")
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="participants")
+    home_table: Mapped[CafeTable] = relationship()
+
+    @property
+    def stays_home(self) -> bool:
+        return self.role in ("host", "notetaker")
+
+
+class Seat(db.Model):
+    """Where a participant sits in one round: the rotation plan, stored."""
+
+    __table_args__ = (UniqueConstraint("participant_id", "round_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    round_position: Mapped[int]
+    table_id: Mapped[int] = mapped_column(ForeignKey("cafe_table.id", ondelete="CASCADE"))
+
+
+class Note(db.Model):
+    __table_args__ = (UniqueConstraint("workshop_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    table_id: Mapped[int] = mapped_column(ForeignKey("cafe_table.id", ondelete="CASCADE"))
+    round_position: Mapped[int]
+    field: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("participant.id", ondelete="SET NULL"), default=None
+    )
+    # Chosen by the phone so a note re-sent after a dropped connection is stored once.
+    client_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    table: Mapped[CafeTable] = relationship()
+    author: Mapped[Participant | None] = relationship()
+
+
+class Challenge(db.Model):
+    """One item of the shortlist the room votes on, with the notes it was drawn from."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+
+    workshop: Mapped[Workshop] = relationship(back_populates="challenges")
+    sources: Mapped[list[Note]] = relationship(secondary="challenge_source", order_by="Note.id")
+
+
+class ChallengeSource(db.Model):
+    __tablename__ = "challenge_source"
+
+    challenge_id: Mapped[int] = mapped_column(
+        ForeignKey("challenge.id", ondelete="CASCADE"), primary_key=True
+    )
+    note_id: Mapped[int] = mapped_column(
+        ForeignKey("note.id", ondelete="CASCADE"), primary_key=True
+    )

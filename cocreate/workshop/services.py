@@ -1,0 +1,524 @@
+"""The rules of a workshop. Each public function checks what it may do, changes the database
+and commits, or raises ActionRefused having changed nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections import Counter
+from collections.abc import Sequence
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+
+from cocreate.db import db
+from cocreate.errors import ActionRefused
+from cocreate.plans import Plan, plan_to_toml
+from cocreate.rotation import plan_rotation
+from cocreate.timeutil import utcnow
+from cocreate.workshop.models import (
+    ROLES,
+    CafeTable,
+    Challenge,
+    ChallengeSource,
+    Note,
+    Participant,
+    Round,
+    Seat,
+    Workshop,
+)
+from cocreate.workshop.text import clean_text
+
+NAME_MAX = 40
+NOTE_MAX = 1000
+CHALLENGE_MAX = 300
+CLIENT_ID_MAX = 64
+EXTEND_SECONDS = 60
+# Search time for the rotation planner inside a request: the server serves everyone else
+# meanwhile, so re-plans stay short; the first plan of the workshop may search longer.
+FIRST_PLAN_BUDGET = 1.0
+REPLAN_BUDGET = 0.3
+
+# Join codes avoid look-alike characters (0/O, 1/I) so they can be read off a projector.
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+JOIN_CODE_LENGTH = 6
+
+PHASES_OPEN_TO_JOIN = ("lobby", "rounds", "consolidation", "voting")
+PHASES_WITH_NOTES = ("rounds", "consolidation")
+
+
+# --- creating and finding workshops ---------------------------------------------------------
+
+
+def create_workshop(plan: Plan, plan_toml: str | None = None) -> Workshop:
+    workshop = Workshop(
+        code=_unused_join_code(),
+        facilitator_key=secrets.token_urlsafe(24),
+        title=plan.title,
+        language=plan.language,
+        description=plan.description,
+        plan_toml=plan_toml if plan_toml is not None else plan_to_toml(plan),
+        host_label=plan.roles.host,
+        notetaker_label=plan.roles.notetaker,
+        form_fields=[{"key": f.key, "label": f.label, "help": f.help} for f in plan.fields],
+        challenge_field=plan.vote.challenge_field,
+        home_tables=plan.home_tables,
+        roster=[{"name": p.name, "table": p.table, "role": p.role} for p in plan.participants],
+        shortlist_size=plan.vote.shortlist_size,
+        vote_method=plan.vote.method,
+        ballot_type=plan.vote.ballot,
+        min_ballots=plan.vote.min_ballots,
+        phase="lobby",
+    )
+    workshop.tables = [
+        CafeTable(position=i, name=t.name, topic=t.topic) for i, t in enumerate(plan.tables)
+    ]
+    workshop.rounds = [
+        Round(position=i, title=r.title, prompt=r.prompt, minutes=r.minutes)
+        for i, r in enumerate(plan.rounds)
+    ]
+    db.session.add(workshop)
+    db.session.commit()
+    return workshop
+
+
+def normalize_join_code(raw: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]", "", raw or "").upper()
+
+
+def workshop_by_code(raw_code: str) -> Workshop | None:
+    code = normalize_join_code(raw_code)
+    if not code:
+        return None
+    return db.session.scalar(select(Workshop).where(Workshop.code == code))
+
+
+def facilitator_key_matches(workshop: Workshop, key: object) -> bool:
+    return isinstance(key, str) and hmac.compare_digest(
+        workshop.facilitator_key.encode(), key.encode()
+    )
+
+
+def participant_by_token(workshop: Workshop, token: object) -> Participant | None:
+    if not isinstance(token, str) or not token:
+        return None
+    return db.session.scalar(
+        select(Participant).where(
+            Participant.workshop_id == workshop.id, Participant.token_hash == _hash_token(token)
+        )
+    )
+
+
+def _unused_join_code() -> str:
+    while True:
+        code = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+        if db.session.scalar(select(Workshop.id).where(Workshop.code == code)) is None:
+            return code
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# --- joining, home tables and roles ---------------------------------------------------------
+
+
+def join(workshop: Workshop, name: object, table_id: object = None) -> tuple[Participant, str]:
+    """Add a participant; returns it with the bearer token for the phone's cookie."""
+    if workshop.phase not in PHASES_OPEN_TO_JOIN:
+        raise ActionRefused("This workshop is no longer open for joining.")
+    clean_name = clean_text(name, what="name", max_length=NAME_MAX)
+    home, role = _home_for(workshop, clean_name, table_id)
+    token = secrets.token_urlsafe(24)  # 192 bits
+    participant = Participant(
+        workshop=workshop, token_hash=_hash_token(token), name=clean_name, home_table=home,
+        role=role,
+    )
+    db.session.add(participant)
+    db.session.flush()
+    if workshop.current_round >= 0:
+        # A late joiner sits at home in the round under way, then joins the rotation.
+        db.session.add(
+            Seat(workshop_id=workshop.id, participant_id=participant.id,
+                 round_position=workshop.current_round, table_id=home.id)
+        )
+        _replan_future_rounds(workshop)
+    db.session.commit()
+    return participant, token
+
+
+def _home_for(workshop: Workshop, name: str, table_id: object) -> tuple[CafeTable, str]:
+    tables = workshop.tables
+    booked = next(
+        (r for r in workshop.roster if r["name"].casefold() == name.casefold()), None
+    )
+    if booked is not None:
+        table = tables[booked["table"]]
+        role = booked["role"]
+        if role != "member" and _role_holder(table, role) is not None:
+            role = "member"
+        return table, role
+    if workshop.home_tables == "choose":
+        chosen = next((t for t in tables if _same_id(t.id, table_id)), None)
+        if chosen is None:
+            raise ActionRefused("Please choose your table.")
+        return chosen, "member"
+    sizes = Counter(p.home_table_id for p in workshop.participants)
+    return min(tables, key=lambda t: (sizes[t.id], t.position)), "member"
+
+
+def _same_id(row_id: int, raw: object) -> bool:
+    return str(row_id) == str(raw) if raw not in (None, "") else False
+
+
+def _role_holder(table: CafeTable, role: str) -> Participant | None:
+    return db.session.scalar(
+        select(Participant).where(Participant.home_table_id == table.id, Participant.role == role)
+    )
+
+
+def set_role(workshop: Workshop, participant_id: object, role: object) -> Participant:
+    """The facilitator gives someone a role; a previous holder at that table becomes a member."""
+    if workshop.phase not in ("lobby", "rounds"):
+        raise ActionRefused("Roles can only change before the shortlist is made.")
+    if role not in ROLES:
+        raise ActionRefused("Unknown role.")
+    participant = _participant_in(workshop, participant_id)
+    if role != "member":
+        previous = _role_holder(participant.home_table, str(role))
+        if previous is not None and previous.id != participant.id:
+            previous.role = "member"
+    participant.role = str(role)
+    db.session.flush()
+    _replan_future_rounds(workshop)
+    db.session.commit()
+    return participant
+
+
+def volunteer(participant: Participant, role: object) -> None:
+    """A participant takes a free seated role at their own table from the phone."""
+    workshop = participant.workshop
+    if workshop.phase != "lobby":
+        raise ActionRefused("Roles are settled once the rounds have started.")
+    if role not in ("host", "notetaker"):
+        raise ActionRefused("Unknown role.")
+    holder = _role_holder(participant.home_table, str(role))
+    if holder is not None and holder.id != participant.id:
+        raise ActionRefused(f"Your table already has a {workshop.role_label(str(role))}.")
+    participant.role = str(role)
+    db.session.commit()
+
+
+def _participant_in(workshop: Workshop, participant_id: object) -> Participant:
+    participant = db.session.get(Participant, participant_id) if isinstance(
+        participant_id, int
+    ) else None
+    if participant is None or participant.workshop_id != workshop.id:
+        raise ActionRefused("No such participant in this workshop.")
+    return participant
+
+
+def _fill_empty_roles(workshop: Workshop) -> None:
+    """Every table needs a host and a note-taker who stay; give empty roles to the earliest
+    joined members so the method works even when nobody volunteered."""
+    for table in workshop.tables:
+        people = [p for p in workshop.participants if p.home_table_id == table.id]
+        for role in ("host", "notetaker"):
+            if any(p.role == role for p in people):
+                continue
+            # Keep at least one traveller per table where there are enough people.
+            members = [p for p in people if p.role == "member"]
+            if members and (role == "host" or len(people) >= 3):
+                members[0].role = role
+
+
+# --- rounds and seating ---------------------------------------------------------------------
+
+
+def start_next_round(workshop: Workshop) -> Round:
+    if workshop.phase not in ("lobby", "rounds"):
+        raise ActionRefused("Rounds can only start in the lobby or between rounds.")
+    if workshop.round_running:
+        raise ActionRefused("A round is already running. End it first.")
+    position = workshop.current_round + 1
+    if position >= len(workshop.rounds):
+        raise ActionRefused("All rounds have been played. Move on to the shortlist.")
+    if not workshop.participants:
+        raise ActionRefused("Nobody has joined yet.")
+    if position == 0:
+        _fill_empty_roles(workshop)
+        db.session.flush()
+        _plan_all_rounds(workshop)
+    round_ = workshop.rounds[position]
+    now = utcnow()
+    round_.started_at = now
+    workshop.phase = "rounds"
+    workshop.current_round = position
+    workshop.round_running = True
+    workshop.round_deadline = now + timedelta(minutes=round_.minutes)
+    db.session.commit()
+    return round_
+
+
+def extend_round(workshop: Workshop, seconds: int = EXTEND_SECONDS) -> None:
+    if not workshop.round_running or workshop.round_deadline is None:
+        raise ActionRefused("No round is running.")
+    workshop.round_deadline = max(workshop.round_deadline, utcnow()) + timedelta(seconds=seconds)
+    db.session.commit()
+
+
+def end_round(workshop: Workshop) -> None:
+    if not workshop.round_running:
+        raise ActionRefused("No round is running.")
+    workshop.rounds[workshop.current_round].ended_at = utcnow()
+    workshop.round_running = False
+    workshop.round_deadline = None
+    db.session.commit()
+
+
+def begin_consolidation(workshop: Workshop) -> None:
+    if workshop.phase != "rounds":
+        raise ActionRefused("The shortlist comes after the rounds.")
+    if workshop.round_running:
+        raise ActionRefused("End the current round first.")
+    workshop.phase = "consolidation"
+    db.session.commit()
+
+
+def seat_table(participant: Participant, round_position: int) -> CafeTable:
+    """The table a participant sits at in a round (home when no plan says otherwise)."""
+    table_id = db.session.scalar(
+        select(Seat.table_id).where(
+            Seat.participant_id == participant.id, Seat.round_position == round_position
+        )
+    )
+    if table_id is None:
+        return participant.home_table
+    return db.session.get(CafeTable, table_id) or participant.home_table
+
+
+def seating(workshop: Workshop, round_position: int) -> dict[int, int]:
+    """participant id -> table id for one round, home for anyone the plan does not place."""
+    rows = db.session.execute(
+        select(Seat.participant_id, Seat.table_id).where(
+            Seat.workshop_id == workshop.id, Seat.round_position == round_position
+        )
+    )
+    placed = {pid: tid for pid, tid in rows}
+    return {p.id: placed.get(p.id, p.home_table_id) for p in workshop.participants}
+
+
+def _plan_all_rounds(workshop: Workshop) -> None:
+    db.session.execute(delete(Seat).where(Seat.workshop_id == workshop.id))
+    _write_plan(workshop, played=[], first_unplayed=0, budget=FIRST_PLAN_BUDGET)
+
+
+def _replan_future_rounds(workshop: Workshop) -> None:
+    """Re-plan the rounds not yet started; rounds already started never change."""
+    if workshop.current_round < 0:
+        return  # planned when the first round starts
+    first_unplayed = workshop.current_round + 1
+    if first_unplayed >= len(workshop.rounds):
+        return
+    played = [
+        {str(pid): table for pid, table in _positions(workshop, r).items()}
+        for r in range(first_unplayed)
+    ]
+    db.session.execute(
+        delete(Seat).where(
+            Seat.workshop_id == workshop.id, Seat.round_position >= first_unplayed
+        )
+    )
+    _write_plan(workshop, played=played, first_unplayed=first_unplayed, budget=REPLAN_BUDGET)
+
+
+def _positions(workshop: Workshop, round_position: int) -> dict[int, int]:
+    """participant id -> table position for a round, from the stored seats only."""
+    position_of = {t.id: t.position for t in workshop.tables}
+    rows = db.session.execute(
+        select(Seat.participant_id, Seat.table_id).where(
+            Seat.workshop_id == workshop.id, Seat.round_position == round_position
+        )
+    )
+    return {pid: position_of[tid] for pid, tid in rows}
+
+
+def _write_plan(
+    workshop: Workshop, *, played: Sequence[dict[str, int]], first_unplayed: int, budget: float
+) -> None:
+    people = workshop.participants
+    homes = {str(p.id): p.home_table.position for p in people}
+    plan = plan_rotation(
+        homes,
+        len(workshop.tables),
+        len(workshop.rounds),
+        stayers=tuple(str(p.id) for p in people if p.stays_home),
+        return_home=True,
+        played=list(played),
+        seed=workshop.id,
+        time_budget=budget,
+    )
+    table_ids = [t.id for t in workshop.tables]
+    db.session.add_all(
+        Seat(
+            workshop_id=workshop.id,
+            participant_id=int(pid),
+            round_position=round_position,
+            table_id=table_ids[table],
+        )
+        for round_position in range(first_unplayed, len(plan))
+        for pid, table in plan[round_position].items()
+        if pid in homes
+    )
+    db.session.flush()
+
+
+# --- notes ----------------------------------------------------------------------------------
+
+
+def current_table(participant: Participant) -> CafeTable:
+    workshop = participant.workshop
+    if workshop.phase == "rounds" and workshop.current_round >= 0:
+        return seat_table(participant, workshop.current_round)
+    return participant.home_table
+
+
+def add_note(participant: Participant, field: object, text: object, client_id: object) -> Note:
+    workshop = participant.workshop
+    if workshop.phase not in PHASES_WITH_NOTES:
+        raise ActionRefused("Notes can be added during the rounds and the shortlist only.")
+    if not any(f["key"] == field for f in workshop.form_fields):
+        raise ActionRefused("Unknown form field.")
+    if client_id is not None and (
+        not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX
+    ):
+        raise ActionRefused("Invalid note id.")
+    clean = clean_text(text, what="note", max_length=NOTE_MAX, multiline=True)
+    if client_id is not None:
+        already = db.session.scalar(
+            select(Note).where(Note.workshop_id == workshop.id, Note.client_id == client_id)
+        )
+        if already is not None:
+            return already  # the phone re-sent a note it had no answer for
+    note = Note(
+        workshop_id=workshop.id,
+        table_id=current_table(participant).id,
+        round_position=max(workshop.current_round, 0),
+        field=str(field),
+        text=clean,
+        author_id=participant.id,
+        client_id=client_id,
+    )
+    db.session.add(note)
+    db.session.commit()
+    return note
+
+
+def may_edit_note(participant: Participant, note: Note) -> bool:
+    return note.author_id == participant.id or (
+        participant.role == "notetaker" and note.table_id == participant.home_table_id
+    )
+
+
+def edit_note(participant: Participant, note_id: object, text: object) -> Note:
+    note = _editable_note(participant, note_id)
+    note.text = clean_text(text, what="note", max_length=NOTE_MAX, multiline=True)
+    db.session.commit()
+    return note
+
+
+def delete_note(participant: Participant, note_id: object) -> Note:
+    note = _editable_note(participant, note_id)
+    db.session.delete(note)
+    db.session.commit()
+    return note
+
+
+def _editable_note(participant: Participant, note_id: object) -> Note:
+    if participant.workshop.phase not in PHASES_WITH_NOTES:
+        raise ActionRefused("Notes can no longer be changed.")
+    note = db.session.get(Note, note_id) if isinstance(note_id, int) else None
+    if note is None or note.workshop_id != participant.workshop_id:
+        raise ActionRefused("That note no longer exists.")
+    if not may_edit_note(participant, note):
+        raise ActionRefused("Only the note's author or the table's note-taker can change it.")
+    return note
+
+
+# --- the shortlist --------------------------------------------------------------------------
+
+
+def add_challenge(workshop: Workshop, *, note_id: object = None, text: object = None) -> Challenge:
+    """Put a challenge note (or a typed text) on the shortlist."""
+    _require_consolidation(workshop)
+    if len(workshop.challenges) >= workshop.shortlist_size:
+        raise ActionRefused(
+            f"The shortlist is full ({workshop.shortlist_size}). Merge or remove one first."
+        )
+    sources: list[Note] = []
+    if note_id is not None:
+        note = _unlisted_note(workshop, note_id)
+        sources.append(note)
+        text = note.text if text is None else text
+    challenge = Challenge(
+        workshop_id=workshop.id,
+        position=len(workshop.challenges),
+        text=clean_text(text, what="challenge", max_length=NOTE_MAX, multiline=False),
+        sources=sources,
+    )
+    workshop.challenges.append(challenge)
+    db.session.commit()
+    return challenge
+
+
+def merge_note(workshop: Workshop, note_id: object, challenge_id: object) -> Challenge:
+    """A duplicate: the note becomes one more source of an existing challenge."""
+    _require_consolidation(workshop)
+    challenge = _challenge_in(workshop, challenge_id)
+    challenge.sources.append(_unlisted_note(workshop, note_id))
+    db.session.commit()
+    return challenge
+
+
+def edit_challenge(workshop: Workshop, challenge_id: object, text: object) -> Challenge:
+    _require_consolidation(workshop)
+    challenge = _challenge_in(workshop, challenge_id)
+    challenge.text = clean_text(text, what="challenge", max_length=CHALLENGE_MAX)
+    db.session.commit()
+    return challenge
+
+
+def remove_challenge(workshop: Workshop, challenge_id: object) -> None:
+    _require_consolidation(workshop)
+    challenge = _challenge_in(workshop, challenge_id)
+    workshop.challenges.remove(challenge)
+    db.session.flush()
+    for position, remaining in enumerate(workshop.challenges):
+        remaining.position = position
+    db.session.commit()
+
+
+def _require_consolidation(workshop: Workshop) -> None:
+    if workshop.phase != "consolidation":
+        raise ActionRefused("The shortlist can only change before the vote opens.")
+
+
+def _challenge_in(workshop: Workshop, challenge_id: object) -> Challenge:
+    challenge = db.session.get(Challenge, challenge_id) if isinstance(challenge_id, int) else None
+    if challenge is None or challenge.workshop_id != workshop.id:
+        raise ActionRefused("That challenge is no longer on the shortlist.")
+    return challenge
+
+
+def _unlisted_note(workshop: Workshop, note_id: object) -> Note:
+    note = db.session.get(Note, note_id) if isinstance(note_id, int) else None
+    if note is None or note.workshop_id != workshop.id:
+        raise ActionRefused("That note no longer exists.")
+    listed = db.session.scalar(
+        select(func.count()).select_from(ChallengeSource).where(ChallengeSource.note_id == note.id)
+    )
+    if listed:
+        raise ActionRefused("That note is already on the shortlist.")
+    return note

@@ -1,0 +1,119 @@
+"""HTTP pages: the landing page, joining from a phone, the facilitator screen, the QR code."""
+
+from __future__ import annotations
+
+import io
+
+import qrcode
+import qrcode.image.svg
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.wrappers import Response as BaseResponse
+
+from cocreate.errors import ActionRefused
+from cocreate.snapshots import join_url
+from cocreate.workshop import services
+from cocreate.workshop.models import Workshop
+
+bp = Blueprint("workshop", __name__)
+
+# The phone keeps its identity for the length of a workshop day and then some.
+PARTICIPANT_COOKIE_DAYS = 14
+
+
+def participant_cookie_name(code: str) -> str:
+    return f"cocreate_{code}"
+
+
+@bp.get("/")
+def landing() -> str | BaseResponse:
+    raw = request.args.get("code")
+    if raw is None:
+        return render_template("workshop/landing.html")
+    workshop = services.workshop_by_code(raw)
+    if workshop is None:
+        return render_template("workshop/landing.html", unknown_code=raw), 404  # type: ignore[return-value]
+    return redirect(url_for("workshop.join", code=workshop.code))
+
+
+@bp.route("/j/<code>", methods=["GET", "POST"])
+def join(code: str) -> str | BaseResponse | tuple[str, int]:
+    workshop = _workshop_or_404(code)
+    if workshop.code != code:
+        return redirect(url_for("workshop.join", code=workshop.code))
+    participant = services.participant_by_token(
+        workshop, request.cookies.get(participant_cookie_name(workshop.code))
+    )
+    if participant is not None:
+        return render_template("workshop/phone.html", workshop=workshop)
+    if request.method == "GET":
+        return render_template("workshop/join.html", workshop=workshop)
+    name = request.form.get("name", "")
+    try:
+        _, token = services.join(workshop, name, request.form.get("table_id"))
+    except ActionRefused as refused:
+        return render_template(
+            "workshop/join.html", workshop=workshop, error=refused.message, name=name
+        ), 400
+    response = redirect(url_for("workshop.join", code=workshop.code), code=303)
+    response.set_cookie(
+        participant_cookie_name(workshop.code),
+        token,
+        max_age=PARTICIPANT_COOKIE_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+@bp.get("/w/<code>/facilitate/<key>")
+def facilitate(code: str, key: str) -> str:
+    workshop = _facilitated_or_403(code, key)
+    return render_template("workshop/facilitator.html", workshop=workshop, key=key)
+
+
+@bp.get("/w/<code>/qr.svg")
+def join_qr(code: str) -> Response:
+    workshop = _workshop_or_404(code)
+    image = qrcode.make(
+        join_url(workshop, current_app.config["PUBLIC_URL"]),
+        image_factory=qrcode.image.svg.SvgPathImage,
+        error_correction=qrcode.constants.ERROR_CORRECT_M,
+        border=2,
+    )
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
+
+
+def _workshop_or_404(code: str) -> Workshop:
+    workshop = services.workshop_by_code(code)
+    if workshop is None:
+        abort(404, description=f"No workshop has the code “{code}”. Check the code on the screen.")
+    return workshop
+
+
+def _facilitated_or_403(code: str, key: str) -> Workshop:
+    workshop = _workshop_or_404(code)
+    if not services.facilitator_key_matches(workshop, key):
+        abort(403, description="This facilitator link is not valid. Use the link printed at start.")
+    return workshop
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(403)
+@bp.app_errorhandler(400)
+@bp.app_errorhandler(413)
+def error_page(error: object) -> tuple[str, int]:
+    code = getattr(error, "code", 500) or 500
+    description = getattr(error, "description", "")
+    return render_template("error.html", code=code, description=description), code

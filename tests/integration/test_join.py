@@ -1,0 +1,127 @@
+"""Joining from a phone: codes, names, the identity cookie, home tables, socket auth."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from cocreate.db import db
+from cocreate.extensions import socketio
+from cocreate.workshop.models import Participant
+
+
+def count_participants() -> int:
+    return db.session.scalar(select(func.count()).select_from(Participant)) or 0
+
+
+def test_join_sets_a_long_httponly_token_and_shows_the_phone(app: Flask, workshop: Any) -> None:
+    client = app.test_client()
+    assert "Your name" in client.get(f"/j/{workshop.code}").get_data(as_text=True)
+
+    response = client.post(f"/j/{workshop.code}", data={"name": "  Sofie  Holm "})
+
+    assert response.status_code == 303
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    token = cookie.split("=", 1)[1].split(";", 1)[0]
+    assert len(token) * 6 >= 128  # urlsafe base64: 6 bits a character
+    participant = db.session.scalar(select(Participant))
+    assert participant is not None and participant.name == "Sofie Holm"
+    assert token not in participant.token_hash  # only a hash is stored
+    assert 'id="phone"' in client.get(f"/j/{workshop.code}").get_data(as_text=True)
+
+
+def test_lowercase_code_with_spaces_finds_the_workshop(app: Flask, workshop: Any) -> None:
+    client = app.test_client()
+    typed = " ".join(workshop.code.lower())
+    response = client.get(f"/?code={typed}")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/j/{workshop.code}")
+
+
+def test_unknown_join_code_is_a_clear_404(app: Flask, workshop: Any) -> None:
+    client = app.test_client()
+    page = client.get("/j/ZZZZZZ")
+    assert page.status_code == 404
+    assert "No workshop has the code" in page.get_data(as_text=True)
+    landing = client.get("/?code=nope42")
+    assert landing.status_code == 404
+    assert "No workshop has the code" in landing.get_data(as_text=True)
+
+
+def test_empty_or_oversize_name_is_refused_and_nothing_stored(app: Flask, workshop: Any) -> None:
+    client = app.test_client()
+    for name, message in [("   ", "is empty"), ("x" * 41, "too long"), ("\x00\x01", "is empty")]:
+        response = client.post(f"/j/{workshop.code}", data={"name": name})
+        assert response.status_code == 400
+        assert message in response.get_data(as_text=True)
+        assert "Set-Cookie" not in response.headers
+    assert count_participants() == 0
+
+
+def test_homes_are_balanced_across_tables(app: Flask, workshop: Any, join_phone: Any) -> None:
+    for i in range(7):
+        join_phone(f"Deltager {i}")
+    sizes = sorted(
+        db.session.scalars(
+            select(func.count()).select_from(Participant).group_by(Participant.home_table_id)
+        )
+    )
+    assert sizes == [2, 2, 3]
+
+
+def test_reconnecting_keeps_identity_home_and_role(
+    app: Flask, workshop: Any, join_phone: Any
+) -> None:
+    phone = join_phone("Ahmad")
+    first = phone.snapshot()["me"]
+    phone.act("volunteer", {"role": "host"})
+    phone.socket.disconnect()
+
+    again = socketio.test_client(app, flask_test_client=phone.http, auth={"code": workshop.code})
+    me = again.emit("sync", {}, callback=True)["snapshot"]["me"]
+
+    assert me["id"] == first["id"]
+    assert me["home"] == first["home"]
+    assert me["role"] == "host"
+
+
+def test_socket_without_cookie_or_with_wrong_key_is_refused(app: Flask, workshop: Any) -> None:
+    stranger = socketio.test_client(app, auth={"code": workshop.code})
+    assert not stranger.is_connected()
+    wrong_key = socketio.test_client(app, auth={"code": workshop.code, "key": "guess"})
+    assert not wrong_key.is_connected()
+    unknown = socketio.test_client(app, auth={"code": "NOPE00"})
+    assert not unknown.is_connected()
+
+
+def test_facilitator_page_needs_the_secret_key(app: Flask, workshop: Any) -> None:
+    client = app.test_client()
+    assert client.get(f"/w/{workshop.code}/facilitate/wrong").status_code == 403
+    ok = client.get(f"/w/{workshop.code}/facilitate/{workshop.facilitator_key}")
+    assert ok.status_code == 200
+
+
+def test_qr_code_is_an_svg_of_the_join_url(app: Flask, workshop: Any) -> None:
+    response = app.test_client().get(f"/w/{workshop.code}/qr.svg")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert b"<path" in response.data
+
+
+def test_volunteering_for_a_taken_role_is_refused(
+    app: Flask, workshop: Any, join_phone: Any
+) -> None:
+    first = join_phone("Mette")
+    table = first.snapshot()["me"]["home"]["id"]
+    phones = [join_phone(f"P{i}") for i in range(3)]
+    tablemate = next(p for p in phones if p.snapshot()["me"]["home"]["id"] == table)
+    assert first.act("volunteer", {"role": "notetaker"})["ok"]
+
+    refused = tablemate.act("volunteer", {"role": "notetaker"})
+
+    assert not refused["ok"]
+    assert "already has a Referent" in refused["error"]
+    assert tablemate.snapshot()["me"]["role"] == "member"
