@@ -30,7 +30,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # The address phones use to reach this server; `cocreate serve` sets it to the LAN
         # address (or --public-url). Empty means: the address the request came in on.
         PUBLIC_URL=os.environ.get("COCREATE_PUBLIC_URL", ""),
-        ASYNC_MODE=None,
+        # `cocreate serve` sets gevent or eventlet after monkey patching; anything else
+        # (commands, tests) runs plain threads.
+        ASYNC_MODE="threading",
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     if config:

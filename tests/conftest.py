@@ -120,7 +120,7 @@ class Phone:
 
 
 @pytest.fixture
-def join_phone(app: Flask, workshop: Any):  # noqa: ANN201 (factory fixture)
+def join_phone(app: Flask, workshop: Any):
     def join(name: str) -> Phone:
         return Phone(app, workshop.code, name)
 

@@ -19,7 +19,7 @@ FILE_NOT_UTF8: Final = (
     "Save it again with the UTF-8 encoding."
 )
 SYNTAX: Final = (
-    "This line is not valid TOML: {detail}. Check that texts are in double quotes, "
+    "The TOML here is not valid: {detail}. Check that texts are in double quotes, "
     "section names are in [brackets] and each setting is written as key = value."
 )
 
@@ -53,8 +53,7 @@ BAD_KEY: Final = (
 MINUTES_RANGE: Final = "Must be more than 0 and at most {maximum} minutes, not {value}."
 NUMBER_RANGE: Final = "Must be from {minimum} to {maximum}, not {value}."
 NUMBER_TOO_SMALL: Final = "Must be at least {minimum}, not {value}."
-TOO_FEW: Final = "Needs at least {minimum} {what}, but the plan has {count}."
-TOO_MANY: Final = "Allows at most {maximum} {what}, but the plan has {count}."
+COUNT_RANGE: Final = "The number of {what} must be from {minimum} to {maximum}, but it is {count}."
 DUPLICATE: Final = "{value} is already used by {other}. Each {what} must be different."
 BALLOT_MISMATCH: Final = (
     "The {method} method counts {expected} ballots, so the ballot must be {expected}, not {value}."

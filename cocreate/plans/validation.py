@@ -184,10 +184,15 @@ class _Validator:
         if not isinstance(entries, tuple):
             self.fail(field, msg.NOT_A_TUPLE, actual=msg.describe(entries))
         minimum, maximum = limits
-        if len(entries) < minimum:
-            self.fail(field, msg.TOO_FEW, minimum=minimum, what=what, count=len(entries))
-        if len(entries) > maximum:
-            self.fail(field, msg.TOO_MANY, maximum=maximum, what=what, count=len(entries))
+        if not minimum <= len(entries) <= maximum:
+            self.fail(
+                field,
+                msg.COUNT_RANGE,
+                what=what,
+                minimum=minimum,
+                maximum=maximum,
+                count=len(entries),
+            )
 
     def unique(
         self, field: str, value: str, identity: str, seen: dict[str, str], path: str, what: str

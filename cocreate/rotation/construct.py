@@ -97,10 +97,10 @@ def field_rotation(
     homes: Sequence[int],
     is_stayer: Sequence[bool],
     n_tables: int,
-    n_free: int,
+    rounds: Sequence[int],
 ) -> list[list[int]] | None:
-    """Proposed tables per free round (after round 0 at home) for everyone, or None when the
-    number of tables is not a prime power."""
+    """Proposed tables for everyone in each of the given rounds (1 = the first after round 0),
+    or None when the number of tables is not a prime power."""
     field = finite_field(n_tables)
     if field is None:
         return None
@@ -114,7 +114,7 @@ def field_rotation(
         for rank, person in enumerate(people):
             step_of[person] = units[rank % len(units)]
     proposal: list[list[int]] = []
-    for rnd in range(n_free):
+    for rnd in (r - 1 for r in rounds):
         if rnd < len(units):
             multiplier = units[rnd]
             tables = [
@@ -122,14 +122,13 @@ def field_rotation(
                 for p in range(len(homes))
             ]
         else:
-            tables = _same_step_round(homes, is_stayer, step_of, n_tables, rnd - len(units))
+            tables = _same_step_round(homes, step_of, n_tables, rnd - len(units))
         proposal.append(tables)
     return proposal
 
 
 def _same_step_round(
     homes: Sequence[int],
-    is_stayer: Sequence[bool],
     step_of: dict[int, int],
     n_tables: int,
     shift: int,
@@ -140,5 +139,4 @@ def _same_step_round(
     tables = list(homes)
     for rank, person in enumerate(travellers):
         tables[person] = (rank // per_table + shift) % n_tables
-    del is_stayer
     return tables

@@ -6,8 +6,11 @@ import random
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
+from cocreate.rotation.bounds import compute_bounds, count_revisits, pair_meetings
+from cocreate.rotation.construct import field_rotation
 from cocreate.rotation.problem import Problem, Round, validate
-from cocreate.rotation.seating import Seating
+from cocreate.rotation.search import current_cost, improve, work_budget
+from cocreate.rotation.seating import REPEAT_COST, REVISIT_COST, Seating
 
 
 def plan_rotation(
@@ -41,18 +44,48 @@ def plan_rotation(
         played=played,
         time_budget=time_budget,
     )
-    free = _seat_free_rounds(problem, seed, deadline=started + time_budget)
+    free = _seat_free_rounds(
+        problem, seed, budget=work_budget(time_budget), deadline=started + time_budget
+    )
     return _assemble(problem, free)
 
 
-def _seat_free_rounds(problem: Problem, seed: int, deadline: float) -> list[list[int]]:
+def _seat_free_rounds(
+    problem: Problem, seed: int, *, budget: int, deadline: float
+) -> list[list[int]]:
     if not problem.free_rounds:
         return []
     rng = random.Random(seed)
     seating = Seating(problem)
+    proposal = field_rotation(
+        problem.homes, problem.is_stayer, problem.n_tables, list(problem.free_rounds)
+    )
     for rnd in range(seating.n_free):
-        seating.seat_round(rnd, None, rng)
-    return seating.snapshot()
+        seating.seat_round(rnd, proposal[rnd] if proposal else None, rng)
+    bounds = compute_bounds(problem)
+    departed_repeats, departed_revisits = _departed_costs(problem)
+    target = REPEAT_COST * (bounds.repeats - departed_repeats) + REVISIT_COST * (
+        bounds.revisits - departed_revisits
+    )
+    return improve(
+        seating, rng, cost=current_cost(seating), target=target, budget=budget, deadline=deadline
+    )
+
+
+def _departed_costs(problem: Problem) -> tuple[int, int]:
+    """Repeats and revisits in fixed rounds that involve people no longer in homes: part of the
+    bounds, but not of the seating the search scores."""
+    counted = problem.fixed_rounds[: problem.n_counted_rounds]
+    current = set(problem.ids)
+    repeats = sum(
+        count - 1
+        for (a, b), count in pair_meetings(counted).items()
+        if count > 1 and not (a in current and b in current)
+    )
+    departed_only = [
+        {pid: table for pid, table in seating.items() if pid not in current} for seating in counted
+    ]
+    return repeats, count_revisits(departed_only, {}, frozenset())
 
 
 def _assemble(problem: Problem, free: list[list[int]]) -> list[Round]:

@@ -106,7 +106,8 @@ def improve(
         if len(movable) <= FULL_NEIGHBOURHOOD:
             partners = [p for p in movable if table_of[p] != own_table]
         else:
-            partners = [p for p in rng.sample(movable, SAMPLED_PARTNERS) if table_of[p] != own_table]
+            sample = rng.sample(movable, SAMPLED_PARTNERS)
+            partners = [p for p in sample if table_of[p] != own_table]
         best_delta: int | None = None
         chosen: list[int] = []
         own_size = len(seating.members[rnd][own_table])
@@ -146,6 +147,8 @@ def improve(
         best_is_current = best_is_current or cost <= best_cost
         if cost > best_cost:
             best_is_current = False
+        if step % 5000 == 0:
+            print(step, cost, best_cost, work)
         if step - last_gain > stall_limit:
             # Restart from the best seating with a handful of random swaps.
             _restore(seating, best)
