@@ -9,8 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from cocreate.rotation.bounds import compute_bounds, count_revisits, pair_meetings
 from cocreate.rotation.construct import field_rotation
 from cocreate.rotation.problem import Problem, Round, validate
-from cocreate.rotation.search import current_cost, improve, work_budget
-from cocreate.rotation.seating import REPEAT_COST, REVISIT_COST, Seating
+from cocreate.rotation.search import anneal, current_cost, work_budget
+from cocreate.rotation.seating import REPEAT_COST, Seating
 
 
 def plan_rotation(
@@ -44,8 +44,9 @@ def plan_rotation(
         played=played,
         time_budget=time_budget,
     )
+    # The search stops a little early: writing out the plan takes time too.
     free = _seat_free_rounds(
-        problem, seed, budget=work_budget(time_budget), deadline=started + time_budget
+        problem, seed, budget=work_budget(time_budget), deadline=started + 0.9 * time_budget
     )
     return _assemble(problem, free)
 
@@ -64,10 +65,10 @@ def _seat_free_rounds(
         seating.seat_round(rnd, proposal[rnd] if proposal else None, rng)
     bounds = compute_bounds(problem)
     departed_repeats, departed_revisits = _departed_costs(problem)
-    target = REPEAT_COST * (bounds.repeats - departed_repeats) + REVISIT_COST * (
+    target = REPEAT_COST * (bounds.repeats - departed_repeats) + seating.revisit_cost * (
         bounds.revisits - departed_revisits
     )
-    return improve(
+    return anneal(
         seating, rng, cost=current_cost(seating), target=target, budget=budget, deadline=deadline
     )
 

@@ -15,10 +15,15 @@ from cocreate.rotation.problem import Problem
 from cocreate.rotation.sizes import SizeLimits, size_limits, target_sizes
 
 # Going back to a table (a topic) already visited is worse for a World Café than sitting with
-# one person twice, so a revisit costs as much as two repeated meetings.
+# one person twice, so a revisit costs as much as two repeated meetings. A social-golfer mixer
+# (no stayers, no return home) has no topics at its tables: there revisits cost nothing.
 REPEAT_COST = 1
 REVISIT_COST = 2
 UNSEATED = -1
+
+
+def revisit_cost(problem: Problem) -> int:
+    return REVISIT_COST if problem.return_home or any(problem.is_stayer) else 0
 
 
 class Seating:
@@ -26,6 +31,7 @@ class Seating:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
+        self.revisit_cost = revisit_cost(problem)
         n_people = problem.n_people
         self.n_tables = problem.n_tables
         self.n_free = len(problem.free_rounds)
@@ -128,7 +134,7 @@ class Seating:
             best = min(
                 (t for t in range(self.n_tables) if room[t] > 0),
                 key=lambda t: (
-                    REPEAT_COST * clashes[t] + REVISIT_COST * (visits[t] > 0),
+                    REPEAT_COST * clashes[t] + self.revisit_cost * (visits[t] > 0),
                     -room[t],
                     t,
                 ),
@@ -154,7 +160,7 @@ class Seating:
         delta *= REPEAT_COST
         visits_a = self.visits[a]
         visits_b = self.visits[b]
-        delta += REVISIT_COST * (
+        delta += self.revisit_cost * (
             (visits_a[table_b] > 0)
             - (visits_a[table_a] > 1)
             + (visits_b[table_a] > 0)
@@ -200,7 +206,7 @@ class Seating:
         row = self.meetings[person]
         repeats = sum(1 for other in self.members[rnd][table] if row[other] > 1)
         revisit = self.visits[person][table] > 1 and not self.problem.is_stayer[person]
-        return REPEAT_COST * repeats + REVISIT_COST * revisit
+        return REPEAT_COST * repeats + self.revisit_cost * revisit
 
     def snapshot(self) -> list[list[int]]:
         return [list(tables) for tables in self.table_of]

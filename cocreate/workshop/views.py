@@ -19,6 +19,7 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from cocreate.errors import ActionRefused
+from cocreate.realtime import notify_changed
 from cocreate.snapshots import join_url
 from cocreate.workshop import services
 from cocreate.workshop.models import Workshop
@@ -63,6 +64,8 @@ def join(code: str) -> str | BaseResponse | tuple[str, int]:
         return render_template(
             "workshop/join.html", workshop=workshop, error=refused.message, name=name
         ), 400
+    # The lobby lists who joined; during the rounds a late joiner re-plans others' seats.
+    notify_changed(workshop.id, everyone=workshop.phase == "rounds")
     response = redirect(url_for("workshop.join", code=workshop.code), code=303)
     response.set_cookie(
         participant_cookie_name(workshop.code),
