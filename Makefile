@@ -8,22 +8,28 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint browser-deps
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/bin/pip:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+
+$(VENV)/.installed-app: pyproject.toml | $(VENV)/bin/pip
+	$(VENV)/bin/pip install --quiet -e .
 	touch $@
 
-run: $(VENV)/.installed
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/pip
+	$(VENV)/bin/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed-app
+
+run: $(VENV)/.installed-app
 	$(VENV)/bin/cocreate serve --host $(HOST) --port $(PORT) --worker $(WORKER) --sample
 
 # Browser tests drive Debian's Chromium (a browser download from the internet is not possible).
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check cocreate tests bench
 	$(VENV)/bin/lint-imports
 
-test: $(VENV)/.installed browser-deps lint
+test: $(VENV)/.installed-test browser-deps lint
 	$(VENV)/bin/pytest

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import struct
 from pathlib import Path
 
 import click
@@ -43,6 +45,9 @@ def serve(host: str, port: int, worker: str, public_url: str, sample: bool) -> N
         if sample and db.session.scalar(select(Workshop.id).limit(1)) is None:
             _import_plan(sample_plans_dir() / DEFAULT_SAMPLE)
         _print_links(app, base_url)
+    others = [a for a in lan_addresses() if a not in base_url] if not public_url else []
+    if host in ("0.0.0.0", "::") and others:
+        click.echo(f"(This machine also answers on {', '.join(others)}.)")
     click.echo(f"Serving on {host}:{port} with the {worker} worker. Stop with Ctrl+C.")
     from cocreate.extensions import socketio
 
@@ -111,10 +116,36 @@ def _reachable_address(host: str) -> str:
     """The address phones on the venue network can reach this machine on."""
     if host not in ("0.0.0.0", "::", ""):
         return host
-    candidates: list[str] = []
+    addresses = lan_addresses()
+    return addresses[0] if addresses else "127.0.0.1"
+
+
+# Virtual interfaces (containers, VMs) are not where the venue's phones are.
+_VIRTUAL_INTERFACES = ("lo", "docker", "br-", "veth", "virbr", "vmnet", "tun", "tap")
+
+
+def lan_addresses() -> list[str]:
+    """IPv4 addresses of this machine's network interfaces, read locally (no traffic sent)."""
     try:
-        candidates = socket.gethostbyname_ex(socket.gethostname())[2]
-    except OSError:
-        pass
-    lan = [a for a in candidates if not a.startswith("127.")]
-    return lan[0] if lan else "127.0.0.1"
+        import fcntl
+    except ImportError:  # not Linux/Unix: fall back to what the host name resolves to
+        with contextlib.suppress(OSError):
+            found = socket.gethostbyname_ex(socket.gethostname())[2]
+            return [a for a in found if not a.startswith("127.")]
+        return []
+    siocgifaddr = 0x8915
+    addresses = []
+    for _index, name in socket.if_nameindex():
+        if name.startswith(_VIRTUAL_INTERFACES):
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            try:
+                packed = fcntl.ioctl(
+                    probe.fileno(), siocgifaddr, struct.pack("256s", name[:15].encode())
+                )
+            except OSError:  # interface without an IPv4 address
+                continue
+        address = socket.inet_ntoa(packed[20:24])
+        if not address.startswith("127."):
+            addresses.append(address)
+    return addresses

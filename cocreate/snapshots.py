@@ -10,6 +10,7 @@ from typing import Any
 from flask import url_for
 
 from cocreate.db import db
+from cocreate.rotation import score_plan
 from cocreate.timeutil import to_epoch_ms, utcnow
 from cocreate.voting import services as voting
 from cocreate.workshop import services as workshop_services
@@ -55,6 +56,7 @@ def facilitator_snapshot(workshop: Workshop, public_url: str) -> dict[str, Any]:
         "rounds": _rounds_info(workshop),
         "round": _round_info(workshop),
         "board": _board(workshop, names),
+        "plan_quality": _plan_quality(workshop),
         "notes": [_note_info(n) for n in notes],
         "challenges": [_challenge_info(c) for c in workshop.challenges],
         "turnout": _turnout_info(workshop),
@@ -190,6 +192,39 @@ def _board(workshop: Workshop, names: dict[int, str]) -> dict[str, Any] | None:
             }
         )
     return {"round_number": position + 1, "tables": tables}
+
+
+def _plan_quality(workshop: Workshop) -> str | None:
+    """The rotation plan's quality in words, against the best any plan could do here."""
+    if workshop.phase != "rounds":
+        return None
+    position_of = {t.id: t.position for t in workshop.tables}
+    rounds = [
+        {str(pid): position_of[tid] for pid, tid in workshop_services.seating(workshop, r).items()}
+        for r in range(len(workshop.rounds))
+    ]
+    people = workshop.participants
+    score = score_plan(
+        rounds,
+        {str(p.id): p.home_table.position for p in people},
+        stayers=tuple(str(p.id) for p in people if p.stays_home),
+        return_home=True,
+    )
+    if score.repeat_pairs == 0:
+        sentence = "No one meets anyone twice."
+    elif score.repeat_pairs <= score.lower_bound_repeats:
+        sentence = (
+            f"{score.repeat_pairs} repeated meetings, the fewest possible here "
+            "(hosts and note-takers sit together every round)."
+        )
+    else:
+        sentence = (
+            f"{score.repeat_pairs} repeated meetings; the minimum possible here is "
+            f"{score.lower_bound_repeats}."
+        )
+    if score.revisits:
+        sentence += f" {score.revisits} visits to a table someone already sat at."
+    return sentence
 
 
 def _next_seat(participant: Participant) -> dict[str, Any] | None:

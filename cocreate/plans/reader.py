@@ -115,6 +115,7 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        # Python 3.11's error has the position only inside its message (lineno/colno: 3.14).
         message = str(error)
         match = _TOML_POSITION.match(message)
         if match is None:

@@ -69,6 +69,8 @@ def anneal(
     if cost <= target or n_free == 0 or len(movable) < 2 or seating.n_tables < 2:
         return seating.snapshot()
     members = seating.members
+    limits = seating.limits
+    has_slack = any(low < limits.high for low in limits.low)
     best_cost = cost
     best = seating.snapshot()
     best_is_current = True  # the current seating is as good as the best: no copy needed yet
@@ -94,19 +96,29 @@ def anneal(
         rnd, person = conflicted[rng.randrange(len(conflicted))]
         partner = movable[rng.randrange(len(movable))]
         table_of = seating.table_of[rnd]
-        if table_of[person] == table_of[partner]:
+        partner_table = table_of[partner]
+        if table_of[person] == partner_table:
             continue
-        work += len(members[rnd][table_of[person]]) + len(members[rnd][table_of[partner]])
-        delta = seating.swap_delta(rnd, person, partner)
+        work += len(members[rnd][table_of[person]]) + len(members[rnd][partner_table])
+        # Where sizes have slack (uneven numbers), sometimes move instead of swapping, so the
+        # search also chooses which tables get the extra seat.
+        moving = has_slack and step & 3 == 0 and seating.can_move(rnd, person, partner_table)
+        if moving:
+            delta = seating.move_delta(rnd, person, partner_table)
+        else:
+            delta = seating.swap_delta(rnd, person, partner)
         if delta > 0 and rng.random() >= math.exp(-delta / temperature):
             continue
         if delta > 0 and best_is_current:
             best = seating.snapshot()
             best_is_current = False
-        seating.swap(rnd, person, partner)
+        if moving:
+            seating.move(rnd, person, partner_table)
+        else:
+            seating.swap(rnd, person, partner)
+            if seating.conflict(rnd, partner):
+                conflicted.append((rnd, partner))
         cost += delta
-        if seating.conflict(rnd, partner):
-            conflicted.append((rnd, partner))
         if cost < best_cost:
             best_cost = cost
         best_is_current = cost <= best_cost

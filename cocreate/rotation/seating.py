@@ -68,24 +68,29 @@ class Seating:
                     tables[table].append(person)
                     self.visits[person][table] += 1
             for group in tables:
-                for a in group:
-                    for b in group:
-                        if a != b:
-                            self._add_meeting(a, b, 1)
+                seated: list[int] = []
+                for person in group:
+                    self._meet_all(person, seated)
+                    seated.append(person)
 
-    def _add_meeting(self, a: int, b: int, change: int) -> None:
-        row = self.meetings[a]
-        if change > 0 and row[b] == 0:
-            self.met[a].append(b)
-        row[b] += change
+    def _meet_all(self, person: int, group: list[int]) -> None:
+        """Count one more meeting of person with everyone in group."""
+        row = self.meetings[person]
+        meetings = self.meetings
+        met = self.met
+        own_met = met[person]
+        for other in group:
+            if row[other] == 0:
+                own_met.append(other)
+                met[other].append(person)
+            row[other] += 1
+            meetings[other][person] += 1
 
     # -- seating -------------------------------------------------------------------------------
 
     def seat(self, rnd: int, person: int, table: int) -> None:
         group = self.members[rnd][table]
-        for other in group:
-            self._add_meeting(person, other, 1)
-            self._add_meeting(other, person, 1)
+        self._meet_all(person, group)
         group.append(person)
         self.table_of[rnd][person] = table
         self.visits[person][table] += 1
@@ -167,6 +172,27 @@ class Seating:
             - (visits_b[table_b] > 1)
         )
         return delta
+
+    def can_move(self, rnd: int, person: int, table: int) -> bool:
+        """Whether moving person to table keeps both tables within the balanced sizes."""
+        own = self.table_of[rnd][person]
+        return (
+            own != table
+            and len(self.members[rnd][own]) > self.limits.low[own]
+            and len(self.members[rnd][table]) < self.limits.high
+        )
+
+    def move_delta(self, rnd: int, person: int, table: int) -> int:
+        own = self.table_of[rnd][person]
+        row = self.meetings[person]
+        delta = sum(row[other] > 0 for other in self.members[rnd][table])
+        delta -= sum(row[other] > 1 for other in self.members[rnd][own] if other != person)
+        visits = self.visits[person]
+        return REPEAT_COST * delta + self.revisit_cost * ((visits[table] > 0) - (visits[own] > 1))
+
+    def move(self, rnd: int, person: int, table: int) -> None:
+        self._unseat(rnd, person, self.table_of[rnd][person])
+        self._reseat(rnd, person, table)
 
     def swap(self, rnd: int, a: int, b: int) -> None:
         table_a = self.table_of[rnd][a]

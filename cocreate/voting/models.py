@@ -7,7 +7,7 @@ which is unrelated to the order of casting.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -16,7 +16,7 @@ from cocreate.db import db
 
 
 class Ballot(db.Model):
-    __table_args__ = {"sqlite_with_rowid": False}
+    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_with_rowid": False}
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     workshop_id: Mapped[int] = mapped_column(

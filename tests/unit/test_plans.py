@@ -92,7 +92,11 @@ def test_default_sample_is_the_halsnaes_annual_conference() -> None:
         ("challenges", "Udfordringer"),
     ]
     assert plan.vote == VotePlan(
-        shortlist_size=7, method="borda", ballot="ranking", min_ballots=3, challenge_field="challenges"
+        shortlist_size=7,
+        method="borda",
+        ballot="ranking",
+        min_ballots=3,
+        challenge_field="challenges",
     )
     assert plan.home_tables == "balanced"
     assert plan.participants == ()
@@ -121,6 +125,14 @@ def test_albertslund_sample_leaves_ballot_and_challenge_field_to_the_defaults() 
     assert (plan.vote.method, plan.vote.ballot) == ("points", "dots")
     assert plan.vote.challenge_field == "initiatives"  # the last field; none is "challenges"
     assert plan.roles.host == "Netværksvært"
+
+
+def test_the_annotated_example_in_the_format_guide_is_a_valid_plan() -> None:
+    guide = (sample_plans_dir() / "README.md").read_text(encoding="utf-8")
+    example = guide.split("```toml\n", 1)[1].split("```", 1)[0]
+    plan = parse_plan(example, source="README.md")
+    assert [table.name for table in plan.tables] == ["Gruppe 1", "Gruppe 2"]
+    assert plan.participants == (ParticipantPlan("Karla Vestergaard", 0, "host"),)
 
 
 # Defaults --------------------------------------------------------------------------------------
@@ -234,7 +246,9 @@ def test_a_file_that_is_not_utf8_is_refused_clearly(tmp_path: Path) -> None:
     with pytest.raises(PlanError) as caught:
         load_plan(path)
     assert caught.value.field == "file"
-    assert caught.value.problem.startswith("The file is not saved as UTF-8 text (unexpected byte 0xc5")
+    assert caught.value.problem.startswith(
+        "The file is not saved as UTF-8 text (unexpected byte 0xc5"
+    )
 
 
 def test_source_defaults_to_a_placeholder() -> None:
@@ -260,7 +274,7 @@ def test_lists_given_by_the_editor_become_tuples() -> None:
 
 
 def test_plan_error_is_a_value_error_that_survives_pickling() -> None:
-    error = PlanError("x.toml", "rounds[2].minutes", "Must be a number, not text (\"ten\").")
+    error = PlanError("x.toml", "rounds[2].minutes", 'Must be a number, not text ("ten").')
     assert isinstance(error, ValueError)
     copy = pickle.loads(pickle.dumps(error))
     assert (copy.source, copy.field, copy.problem) == (error.source, error.field, error.problem)

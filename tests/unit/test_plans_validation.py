@@ -170,8 +170,7 @@ CASES = {
     "single brackets for a single section written as a list": Case(
         edit("[vote]", "[[vote]]"),
         "vote",
-        "Must be a single section: write [vote] on a line of its own, with its settings "
-        "below it.",
+        "Must be a single section: write [vote] on a line of its own, with its settings below it.",
     ),
     "single brackets for a list": Case(
         without_tables('[tables]\nname = "Gruppe 1"'),
@@ -308,8 +307,7 @@ CASES = {
     "ballot the method cannot count": Case(
         edit('ballot = "ranking"', 'ballot = "dots"'),
         "vote.ballot",
-        'The "borda" method counts "ranking" ballots, so the ballot must be "ranking", '
-        'not "dots".',
+        'The "borda" method counts "ranking" ballots, so the ballot must be "ranking", not "dots".',
     ),
     "unknown participant role": Case(
         edit('role = "host"', 'role = "chair"'),
@@ -403,8 +401,7 @@ CASES = {
     "participant at a table that does not exist": Case(
         edit('table = "Gruppe 1"', 'table = "Grupe 1"'),
         "participants[1].table",
-        'No table is called "Grupe 1". Did you mean "Gruppe 1"? '
-        'Tables: "Gruppe 1", "Gruppe 2".',
+        'No table is called "Grupe 1". Did you mean "Gruppe 1"? Tables: "Gruppe 1", "Gruppe 2".',
     ),
     "participant at a table far from any name": Case(
         edit('table = "Gruppe 1"', 'table = "Køkkenet"'),
@@ -479,9 +476,7 @@ def test_editor_values_of_the_wrong_type_get_the_file_message() -> None:
     edited = replace(plan, rounds=(plan.rounds[0], RoundPlan("Runde 2", "", "ten")))  # type: ignore[arg-type]
     with pytest.raises(PlanError) as caught:
         validate_plan(edited, source="editor")
-    assert str(caught.value) == (
-        f"editor: rounds[2].minutes: {CASES['minutes as text'].problem}"
-    )
+    assert str(caught.value) == (f"editor: rounds[2].minutes: {CASES['minutes as text'].problem}")
 
 
 def test_editor_participant_table_must_be_a_table_number() -> None:

@@ -113,6 +113,7 @@
             return "<li>" + (p.visiting ? "→ " : "") + esc(p.name) + roleTag(p.role) + "</li>";
           }).join("") + "</ul></section>";
         }).join("") + "</div>";
+      if (s.plan_quality) html += '<p class="small" id="plan-quality">Rotation plan: ' + esc(s.plan_quality) + "</p>";
     }
     html += '<h2>The wall</h2><div class="tables-grid" id="wall">' + wall() + "</div>";
     return html;

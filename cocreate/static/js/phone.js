@@ -58,20 +58,34 @@
     else showNoteError(ack.error);
   });
 
+  let editingNote = null;  // the note being edited keeps its textarea across re-renders
+
   el("notes-list").addEventListener("click", async function (event) {
     const button = event.target.closest("button[data-action]");
     if (!button) return;
     const noteId = Number(button.dataset.note);
-    if (button.dataset.action === "delete") {
+    const action = button.dataset.action;
+    if (action === "delete") {
       const ack = await conn.act("delete_note", { note_id: noteId });
       if (!ack.ok) showNoteError(ack.error);
-    } else if (button.dataset.action === "edit") {
+    } else if (action === "edit") {
       const note = snap.notes.find((n) => n.id === noteId);
-      const text = window.prompt("Edit note", note ? note.text : "");
-      if (text === null) return;
+      editingNote = { id: noteId, text: note ? note.text : "" };
+      renderNotes();
+      const box = el("edit-" + noteId);
+      if (box) box.focus();
+    } else if (action === "cancel") {
+      editingNote = null;
+      renderNotes();
+    } else if (action === "save") {
+      const text = el("edit-" + noteId).value;
       const ack = await conn.act("edit_note", { note_id: noteId, text: text });
-      if (!ack.ok) showNoteError(ack.error);
+      if (ack.ok) { editingNote = null; showNoteError(""); conn.sync(); }
+      else showNoteError(ack.error);
     }
+  });
+  el("notes-list").addEventListener("input", function (event) {
+    if (editingNote && event.target.id === "edit-" + editingNote.id) editingNote.text = event.target.value;
   });
 
   // --- rendering ---------------------------------------------------------------------------
@@ -162,11 +176,18 @@
       ? "The form of " + tableLine(s.me.home) + " (all rounds)"
       : "Add to the form of " + tableLine(s.seat);
     el("notes-heading").innerHTML = heading;
+    if (editingNote && !s.notes.some((n) => n.id === editingNote.id)) editingNote = null;
     el("notes-list").innerHTML = s.notes.length ? s.notes.map(function (n) {
+      const meta = '<div class="meta">' + esc(label(n.field)) + " · round " + n.round + "</div>";
+      if (editingNote && editingNote.id === n.id) {
+        return '<div class="note" data-note-id="' + n.id + '">' + meta + '<label class="visually-hidden" for="edit-' + n.id +
+          '">Edit note</label><textarea id="edit-' + n.id + '" rows="3" maxlength="1000">' + esc(editingNote.text) +
+          '</textarea><div class="tools"><button data-action="save" data-note="' + n.id + '">Save</button>' +
+          '<button class="secondary" data-action="cancel" data-note="' + n.id + '">Cancel</button></div></div>';
+      }
       const tools = n.mine ? '<div class="tools"><button class="secondary" data-action="edit" data-note="' + n.id +
         '">Edit</button><button class="danger" data-action="delete" data-note="' + n.id + '">Remove</button></div>' : "";
-      return '<div class="note" data-note-id="' + n.id + '"><div class="meta">' + esc(label(n.field)) +
-        " · round " + n.round + '</div><div class="text">' + esc(n.text) + "</div>" + tools + "</div>";
+      return '<div class="note" data-note-id="' + n.id + '">' + meta + '<div class="text">' + esc(n.text) + "</div>" + tools + "</div>";
     }).join("") : '<p class="small">No notes here yet.</p>';
   }
 

@@ -1,0 +1,424 @@
+"""Rotation planner: hard rules, bounds, constructions, determinism, re-planning, bad input."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from math import comb
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cocreate.rotation import plan_rotation, score_plan
+from cocreate.rotation import search as rotation_search
+from cocreate.rotation.construct import field_rotation, finite_field
+from cocreate.rotation.seating import REVISIT_COST
+
+FAST = 0.02  # seconds of search per plan in property tests
+
+
+def ids(n: int) -> list[str]:
+    return [f"p{i:03d}" for i in range(n)]
+
+
+def uniform_homes(n_tables: int, per_table: int) -> dict[str, int]:
+    return {pid: i % n_tables for i, pid in enumerate(ids(n_tables * per_table))}
+
+
+def first_per_table(homes: Mapping[str, int], count: int) -> list[str]:
+    """The first ``count`` ids (sorted) of each home table."""
+    chosen: list[str] = []
+    for table in sorted(set(homes.values())):
+        chosen += sorted(pid for pid, home in homes.items() if home == table)[:count]
+    return chosen
+
+
+def best_spread(stayer_counts: Sequence[int], n_people: int) -> int:
+    """Smallest achievable spread of table sizes with stayers pinned, by trying every level."""
+    best = None
+    for level in range(n_people + 1):
+        low = [max(level, f) for f in stayer_counts]
+        rest = n_people - sum(low)
+        if rest < 0:
+            break
+        at_level = [t for t, size in enumerate(low) if size == level]
+        if rest > len(at_level):
+            continue
+        sizes = list(low)
+        for t in at_level[:rest]:
+            sizes[t] += 1
+        spread = max(sizes) - min(sizes)
+        best = spread if best is None else min(best, spread)
+    assert best is not None
+    return best
+
+
+def distinct_met(rounds: Sequence[Mapping[str, int]], pid: str) -> int:
+    met: set[str] = set()
+    for seating in rounds:
+        if pid in seating:
+            met |= {other for other, t in seating.items() if t == seating[pid]}
+    return len(met - {pid})
+
+
+def check_hard_rules(
+    rounds: list[dict[str, int]],
+    homes: Mapping[str, int],
+    n_tables: int,
+    n_rounds: int,
+    stayers: Sequence[str],
+    return_home: bool,
+    played: Sequence[Mapping[str, int]],
+) -> None:
+    assert len(rounds) == n_rounds
+    for index, seating in enumerate(played):
+        assert rounds[index] == dict(seating)
+        assert list(rounds[index]) == list(seating)
+    if not played:
+        assert rounds[0] == dict(homes)
+    stayer_counts = [0] * n_tables
+    for pid in set(stayers):
+        stayer_counts[homes[pid]] += 1
+    allowed = max(1, best_spread(stayer_counts, len(homes)))
+    for index in range(len(played), n_rounds):
+        seating = rounds[index]
+        assert set(seating) == set(homes)
+        assert all(0 <= table < n_tables for table in seating.values())
+        assert all(seating[pid] == homes[pid] for pid in stayers)
+        if return_home and index == n_rounds - 1:
+            assert seating == dict(homes)
+        elif index > 0:
+            sizes = [0] * n_tables
+            for table in seating.values():
+                sizes[table] += 1
+            assert max(sizes) - min(sizes) <= allowed, (index, sizes)
+
+
+@st.composite
+def requests(draw: st.DrawFn, max_people: int = 24) -> dict[str, object]:
+    n_tables = draw(st.integers(1, 6))
+    n_people = draw(st.integers(0, max_people))
+    people = ids(n_people)
+    homes = {pid: draw(st.integers(0, n_tables - 1)) for pid in people}
+    stayers = [pid for pid in people if draw(st.integers(0, 4)) == 0]
+    n_rounds = draw(st.integers(1, 6))
+    return_home = draw(st.booleans())
+    n_played = draw(st.integers(0, n_rounds))
+    # Played rounds may lack late joiners and hold people who left since.
+    departed = [f"gone{i}" for i in range(draw(st.integers(0, 3)))]
+    played = []
+    for _ in range(n_played):
+        present = [pid for pid in people + departed if draw(st.integers(0, 5)) > 0]
+        played.append({pid: draw(st.integers(0, n_tables - 1)) for pid in present})
+    return {
+        "homes": homes,
+        "n_tables": n_tables,
+        "n_rounds": n_rounds,
+        "stayers": stayers,
+        "return_home": return_home,
+        "played": played,
+        "seed": draw(st.integers(0, 2**16)),
+    }
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(requests())
+def test_plans_keep_hard_rules_and_respect_bounds(request: dict[str, object]) -> None:
+    homes = request["homes"]
+    rounds = plan_rotation(**request, time_budget=FAST)  # type: ignore[arg-type]
+    check_hard_rules(
+        rounds,
+        homes,  # type: ignore[arg-type]
+        request["n_tables"],  # type: ignore[arg-type]
+        request["n_rounds"],  # type: ignore[arg-type]
+        request["stayers"],  # type: ignore[arg-type]
+        request["return_home"],  # type: ignore[arg-type]
+        request["played"],  # type: ignore[arg-type]
+    )
+    score = score_plan(
+        rounds,
+        homes,  # type: ignore[arg-type]
+        request["stayers"],  # type: ignore[arg-type]
+        request["return_home"],  # type: ignore[arg-type]
+        n_tables=request["n_tables"],  # type: ignore[arg-type]
+        played=request["played"],  # type: ignore[arg-type]
+    )
+    assert score.repeat_pairs >= score.lower_bound_repeats >= 0
+    assert score.revisits >= score.lower_bound_revisits >= 0
+    for pid in homes:  # type: ignore[attr-defined]
+        assert distinct_met(rounds, pid) <= score.max_distinct_met_bound
+
+
+# -- bounds are true bounds: exhaustive search on small instances ----------------------------
+
+
+def all_plans(
+    homes: Mapping[str, int],
+    n_tables: int,
+    n_rounds: int,
+    stayers: Sequence[str],
+    return_home: bool,
+    played: Sequence[Mapping[str, int]],
+) -> list[list[dict[str, int]]]:
+    """Every plan that keeps the hard rules (balanced middle rounds)."""
+    people = sorted(homes)
+    stayer_counts = [0] * n_tables
+    for pid in stayers:
+        stayer_counts[homes[pid]] += 1
+    spread = max(1, best_spread(stayer_counts, len(people)))
+    travellers = [pid for pid in people if pid not in stayers]
+    options = []
+    for tables in itertools.product(range(n_tables), repeat=len(travellers)):
+        seating = {pid: homes[pid] for pid in stayers}
+        seating.update(zip(travellers, tables, strict=True))
+        sizes = [0] * n_tables
+        for table in seating.values():
+            sizes[table] += 1
+        if max(sizes) - min(sizes) <= spread:
+            options.append({pid: seating[pid] for pid in people})
+    fixed = [dict(seating) for seating in played] or [dict(homes)]
+    n_free = n_rounds - len(fixed) - (1 if return_home and n_rounds >= 2 else 0)
+    n_free = max(0, n_free)
+    tail = [dict(homes)] if return_home and n_rounds >= 2 and len(fixed) < n_rounds else []
+    return [fixed + list(middle) + tail for middle in itertools.product(options, repeat=n_free)]
+
+
+SMALL_INSTANCES = [
+    # homes, n_tables, n_rounds, stayers, return_home, played
+    ({"a": 0, "b": 0, "c": 1, "d": 1, "e": 2, "f": 2}, 3, 4, [], True, []),
+    ({"a": 0, "b": 0, "c": 1, "d": 1, "e": 2, "f": 2}, 3, 3, ["a", "c", "e"], False, []),
+    ({"a": 0, "b": 0, "c": 0, "d": 1, "e": 1}, 2, 4, ["a", "b"], True, []),
+    ({"a": 0, "b": 0, "c": 0, "d": 0, "e": 1, "f": 1}, 2, 3, ["a", "b", "c"], False, []),
+    ({"a": 0, "b": 0, "c": 1, "d": 1, "e": 1, "f": 2}, 3, 3, [], False, []),
+    ({"a": 0, "b": 1, "c": 2, "d": 0, "e": 1, "f": 2, "g": 0}, 3, 2, ["a"], False, []),
+    ({"a": 0, "b": 1, "c": 0, "d": 0, "e": 1}, 3, 4, ["a"], True, []),
+    # Re-planning: "new" joined late, "old" left; one round played.
+    ({"a": 0, "b": 0, "c": 1, "d": 1, "new": 0}, 2, 4, ["a"], True,
+     [{"a": 0, "b": 0, "c": 1, "d": 1, "old": 1}]),
+    ({"a": 0, "b": 0, "c": 1, "d": 1, "e": 2, "new": 2}, 3, 3, [], False,
+     [{"a": 0, "b": 1, "c": 1, "d": 2, "e": 0, "old": 0}]),
+]
+
+
+@pytest.mark.parametrize("instance", SMALL_INSTANCES)
+def test_no_plan_beats_the_bounds(instance: tuple) -> None:  # type: ignore[type-arg]
+    homes, n_tables, n_rounds, stayers, return_home, played = instance
+    plans = all_plans(homes, n_tables, n_rounds, stayers, return_home, played)
+    assert plans
+    scores = [
+        score_plan(plan, homes, stayers, return_home, n_tables=n_tables, played=played)
+        for plan in plans
+    ]
+    bounds = scores[0]
+    assert min(s.repeat_pairs for s in scores) >= bounds.lower_bound_repeats
+    assert min(s.revisits for s in scores) >= bounds.lower_bound_revisits
+    most_met = max(distinct_met(plan, pid) for plan in plans for pid in homes)
+    assert most_met <= bounds.max_distinct_met_bound
+    # The planner finds a plan of least cost (a revisit weighs two repeats) on tiny inputs.
+    planned = plan_rotation(
+        homes, n_tables, n_rounds, stayers=stayers, return_home=return_home, played=played,
+        time_budget=0.5,
+    )
+    assert planned in plans
+    weight = REVISIT_COST if return_home or stayers else 0
+    planned_score = score_plan(
+        planned, homes, stayers, return_home, n_tables=n_tables, played=played
+    )
+    assert planned_score.repeat_pairs + weight * planned_score.revisits == min(
+        s.repeat_pairs + weight * s.revisits for s in scores
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n_tables=st.integers(2, 3),
+    n_people=st.integers(2, 6),
+    data=st.data(),
+)
+def test_bounds_hold_exhaustively_on_random_small_inputs(
+    n_tables: int, n_people: int, data: st.DataObject
+) -> None:
+    people = ids(n_people)
+    homes = {pid: data.draw(st.integers(0, n_tables - 1)) for pid in people}
+    stayers = [pid for pid in people if data.draw(st.integers(0, 3)) == 0]
+    return_home = data.draw(st.booleans())
+    n_rounds = data.draw(st.integers(2, 4 if return_home else 3))
+    plans = all_plans(homes, n_tables, n_rounds, stayers, return_home, [])
+    scores = [score_plan(p, homes, stayers, return_home, n_tables=n_tables) for p in plans]
+    assert min(s.repeat_pairs for s in scores) >= scores[0].lower_bound_repeats
+    assert min(s.revisits for s in scores) >= scores[0].lower_bound_revisits
+    most_met = max(distinct_met(plan, pid) for plan in plans for pid in homes)
+    assert most_met <= scores[0].max_distinct_met_bound
+
+
+# -- the bounds on uniform World Café inputs, and the prime construction reaching them --------
+
+
+@pytest.mark.parametrize("n_tables", [3, 5, 7, 11])
+@pytest.mark.parametrize("n_stayers", [0, 1, 2])
+def test_prime_tables_reach_every_bound(n_tables: int, n_stayers: int) -> None:
+    for n_travellers in sorted({2, n_tables - 1}):
+        per_table = n_stayers + n_travellers
+        homes = uniform_homes(n_tables, per_table)
+        stayers = first_per_table(homes, n_stayers)
+        for n_rounds in range(3, n_tables + 2):
+            middle = n_rounds - 2
+            rounds = plan_rotation(homes, n_tables, n_rounds, stayers=stayers, time_budget=0)
+            score = score_plan(rounds, homes, stayers)
+            forced = n_tables * comb(n_stayers, 2) * middle
+            reach = (per_table - 1) + middle * n_stayers + min(
+                middle * (n_travellers - 1), (n_tables - 1) * n_travellers
+            )
+            assert score.lower_bound_repeats == forced
+            assert score.repeat_pairs == forced
+            assert score.revisits == 0
+            assert score.max_distinct_met_bound == reach
+            assert score.min_distinct_met == reach
+            assert score.max_imbalance == 0
+
+
+@pytest.mark.parametrize("size", [2, 3, 4, 5, 7, 8, 9, 16, 25, 27])
+def test_finite_fields_are_fields(size: int) -> None:
+    field = finite_field(size)
+    assert field is not None
+    elements = range(size)
+    for a in elements:
+        assert {field.add(a, b) for b in elements} == set(elements)
+        if a:
+            assert {field.mul(a, b) for b in elements if b} == set(range(1, size))
+    for a, b, c in itertools.product(elements, repeat=3):
+        assert field.mul(a, field.add(b, c)) == field.add(field.mul(a, b), field.mul(a, c))
+
+
+@pytest.mark.parametrize("size", [1, 6, 10, 12, 15])
+def test_no_field_for_other_sizes(size: int) -> None:
+    assert finite_field(size) is None
+    assert field_rotation([0] * 3, [False] * 3, size, [1]) is None
+
+
+@pytest.mark.parametrize("n_tables", [4, 8, 9])
+def test_prime_power_construction_needs_no_search(n_tables: int) -> None:
+    homes = uniform_homes(n_tables, n_tables - 1 + 2)
+    stayers = first_per_table(homes, 2)
+    rounds = plan_rotation(homes, n_tables, n_tables + 1, stayers=stayers, time_budget=0)
+    score = score_plan(rounds, homes, stayers)
+    assert score.repeat_pairs == score.lower_bound_repeats == n_tables * (n_tables - 1)
+    assert score.revisits == 0
+
+
+def test_social_golfer_eight_groups_of_four_for_nine_rounds() -> None:
+    homes = uniform_homes(8, 4)
+    rounds = plan_rotation(homes, 8, 9, return_home=False, time_budget=0)
+    assert score_plan(rounds, homes, return_home=False).repeat_pairs == 0
+
+
+def test_uneven_tables_bound_counts_home_mates() -> None:
+    # 3 tables of 8 travellers: any table of 8 draws >= 3 from one home, so >= 7 pairs repeat.
+    homes = uniform_homes(3, 8)
+    rounds = plan_rotation(homes, 3, 3, time_budget=0.3)
+    score = score_plan(rounds, homes)
+    assert score.lower_bound_repeats == 21
+    assert score.repeat_pairs == 21
+
+
+# -- score_plan by hand ----------------------------------------------------------------------
+
+
+def test_score_plan_counts_by_hand() -> None:
+    homes = {"h": 0, "a": 0, "b": 1, "c": 1}
+    rounds = [
+        {"h": 0, "a": 0, "b": 1, "c": 1},
+        {"h": 0, "a": 1, "b": 1, "c": 0},  # a meets b; c meets h
+        {"h": 0, "a": 1, "b": 0, "c": 1},  # a revisits 1, meets c; b meets h
+        {"h": 0, "a": 0, "b": 1, "c": 1},  # final home round: not counted
+    ]
+    score = score_plan(rounds, homes, ["h"])
+    # pairs: h-a r0, b-c r0 and r2 (repeat), a-b r1, c-h r1, a-c r2, b-h r2
+    assert score.repeat_pairs == 1
+    assert score.revisits == 1  # a at table 1 again in round 2
+    assert score.max_imbalance == 1
+    assert score.min_distinct_met == 3
+    assert score.mean_distinct_met == 3.0
+    with_last = score_plan(rounds, homes, ["h"], return_home=False)
+    assert with_last.repeat_pairs == 3  # the home round repeats h-a and b-c
+    assert with_last.revisits == 1 + 2  # a home again; b home again (c at home: first time)
+
+
+# -- determinism -----------------------------------------------------------------------------
+
+
+def test_same_seed_same_plan_other_seed_other_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A small work budget inside a generous wall clock: the work budget ends the search.
+    monkeypatch.setattr(rotation_search, "LOOKUPS_PER_SECOND", 100_000)
+    homes = uniform_homes(6, 6)
+    stayers = first_per_table(homes, 1)
+    plans = [
+        plan_rotation(homes, 6, 6, stayers=stayers, seed=seed, time_budget=1.0)
+        for seed in (7, 7, 8)
+    ]
+    assert plans[0] == plans[1]
+    assert plans[0] != plans[2]
+    shuffled = dict(reversed(list(homes.items())))
+    assert plan_rotation(shuffled, 6, 6, stayers=stayers[::-1], seed=7, time_budget=1.0) == (
+        plans[0]
+    )
+
+
+# -- re-planning -----------------------------------------------------------------------------
+
+
+def test_replanning_keeps_played_rounds_with_late_joiner_and_leaver() -> None:
+    homes = uniform_homes(5, 4)
+    stayers = first_per_table(homes, 1)
+    first = plan_rotation(homes, 5, 6, stayers=stayers, time_budget=0.1)
+    played = [dict(first[0]), dict(first[1])]
+    played[1]["p001"], played[1]["p002"] = played[1]["p002"], played[1]["p001"]  # hand move
+    leaver = "p019"
+    later = {pid: home for pid, home in homes.items() if pid != leaver}
+    later["late"] = 3
+    rounds = plan_rotation(later, 5, 6, stayers=stayers, played=played, time_budget=0.1)
+    assert rounds[:2] == played
+    assert leaver in rounds[1] and "late" not in rounds[1]
+    for seating in rounds[2:]:
+        assert set(seating) == set(later)
+    assert rounds[-1] == later
+    check_hard_rules(rounds, later, 5, 6, stayers, True, played)
+    score = score_plan(rounds, later, stayers, n_tables=5, played=played)
+    assert score.repeat_pairs >= score.lower_bound_repeats
+
+
+def test_fully_played_plan_is_returned_as_given() -> None:
+    homes = {"a": 0, "b": 1}
+    played = [{"a": 1, "b": 0, "gone": 1}, {"b": 1}]
+    assert plan_rotation(homes, 2, 2, played=played) == played
+
+
+# -- bad input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"homes": {"a": 2}, "n_tables": 2, "n_rounds": 3}, "outside the tables"),
+        ({"homes": {"a": -1}, "n_tables": 2, "n_rounds": 3}, "outside the tables"),
+        ({"homes": {"a": 0}, "n_tables": 2, "n_rounds": 0}, "n_rounds"),
+        ({"homes": {"a": 0}, "n_tables": 0, "n_rounds": 2}, "n_tables"),
+        ({"homes": {"a": 0}, "n_tables": 2, "n_rounds": 2, "stayers": ["b"]}, "stayers not"),
+        ({"homes": {"a": 0}, "n_tables": 2, "n_rounds": 1, "played": [{}, {}]}, "played rounds"),
+        ({"homes": {"a": 0}, "n_tables": 2, "n_rounds": 2, "played": [{"a": 5}]}, "outside"),
+        ({"homes": {"a": "0"}, "n_tables": 2, "n_rounds": 2}, "int table"),
+        ({"homes": {1: 0}, "n_tables": 2, "n_rounds": 2}, "strings"),
+        ({"homes": {"a": 0}, "n_tables": 2, "n_rounds": 2, "time_budget": -1}, "time_budget"),
+        ({"homes": {"a": 0}, "n_tables": 2, "n_rounds": 2, "stayers": "a"}, "collection"),
+    ],
+)
+def test_impossible_input_raises_value_error(kwargs: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        plan_rotation(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("n_rounds", [1, 2])
+def test_one_or_two_rounds_have_no_middle(n_rounds: int) -> None:
+    homes = uniform_homes(3, 3)
+    assert plan_rotation(homes, 3, n_rounds) == [homes] * n_rounds
