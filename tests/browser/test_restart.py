@@ -1,0 +1,141 @@
+"""The server dies in the middle of a round and comes back: the open pages notice, keep what
+was typed, reconnect by themselves and show the same round, table and deadline as before."""
+
+from __future__ import annotations
+
+import re
+import signal
+import sqlite3
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.harness import (
+    PHONE_VIEWPORT,
+    PROJECTOR_VIEWPORT,
+    SESSIONS_DIR,
+    CocreateServer,
+    StartServer,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+PLAN_FILE = SESSIONS_DIR / "hedensted-kernegrupper.toml"  # participants choose their table
+CHOSEN_TABLE = "2. Beskæftigelse"
+UI_TIMEOUT_MS = 20_000
+# Set on the pages before the crash; still there afterwards only if no page was reloaded.
+SAME_DOCUMENT_MARK = "window.__cocreateBeforeRestart"
+
+NOTE_TYPED_OFFLINE = "Skrevet mens serveren var nede – må ikke gå tabt"
+NOTE_TYPED_AFTER = "Skrevet efter genstart: mentorordningen skal samles ét sted"
+
+
+def test_pages_reconnect_to_the_same_round_after_a_server_crash(
+    browser: Browser, start_server: StartServer, screenshots_dir: Path
+) -> None:
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    server, workshop = start_server(PLAN_FILE, worker="gevent")
+    projector = browser.new_context(viewport=PROJECTOR_VIEWPORT).new_page()
+    projector.goto(server.base_url + workshop.facilitator_path)
+    phone = browser.new_context(
+        viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True
+    ).new_page()
+    phone.goto(f"{server.base_url}/j/{workshop.code}")
+    phone.fill("#name", "Søs Mørkebjerg")
+    phone.select_option("#table_id", label=CHOSEN_TABLE)
+    phone.click("#join-form button[type=submit]")
+    expect(phone.locator("#where")).to_have_text("Table 2 — Beskæftigelse")
+    expect(projector.locator("#joined-count")).to_have_text("1 joined")
+
+    projector.click("button[data-event=start_round]")
+    countdown = projector.locator("#countdown")
+    timer = phone.locator("#instruction .timer")
+    expect(countdown).to_have_attribute("data-deadline", _digits())
+    expect(timer).to_have_attribute("data-deadline", _digits())
+    before = _what_the_pages_show(projector, phone)
+    assert before["phone deadline"] == before["projector deadline"]
+    for page in (projector, phone):
+        page.evaluate(f"{SAME_DOCUMENT_MARK} = true")
+
+    server.stop(signal.SIGKILL)
+    for page in (projector, phone):
+        expect(page.locator("body")).to_have_attribute("data-connected", "no")
+        status = page.locator("#status")
+        expect(status).to_be_visible()
+        expect(status).to_have_class("status offline")
+        expect(status).to_contain_text("Offline — reconnecting…")
+    phone.screenshot(path=screenshots_dir / "restart-1-offline-phone.png", full_page=True)
+    projector.screenshot(path=screenshots_dir / "restart-1-offline-projector.png")
+
+    # A note typed while the server is down waits on the phone.
+    _type_note(phone, NOTE_TYPED_OFFLINE)
+    expect(phone.locator("#note-error")).to_have_text(
+        "Saved on this phone; it will be sent when the connection returns."
+    )
+    assert _outbox_size(phone, workshop.code) == 1
+
+    server.start()  # same port, same database
+    for page in (projector, phone):
+        expect(page.locator("body")).to_have_attribute("data-connected", "yes")
+        expect(page.locator("#status")).to_be_hidden()  # "Connected again", then out of the way
+        assert page.evaluate(SAME_DOCUMENT_MARK) is True, "the page was reloaded"
+    expect(countdown).to_have_attribute("data-deadline", before["projector deadline"])
+    expect(timer).to_have_attribute("data-deadline", before["phone deadline"])
+    assert _what_the_pages_show(projector, phone) == before
+    expect(projector.locator("button[data-event=end_round]")).to_have_text("End round 1")
+
+    # The note kept on the phone was sent on reconnect, and a new one is stored as usual.
+    wall = projector.locator("#wall")
+    expect(wall).to_contain_text(NOTE_TYPED_OFFLINE)
+    assert _outbox_size(phone, workshop.code) == 0
+    _type_note(phone, NOTE_TYPED_AFTER)
+    expect(phone.locator("#note-text")).to_have_value("")
+    expect(phone.locator("#note-error")).to_be_hidden()
+    expect(phone.locator("#notes-list")).to_contain_text(NOTE_TYPED_AFTER)
+    expect(wall).to_contain_text(NOTE_TYPED_AFTER)
+    assert _stored_notes(server) == [NOTE_TYPED_OFFLINE, NOTE_TYPED_AFTER]
+    phone.screenshot(path=screenshots_dir / "restart-2-reconnected-phone.png", full_page=True)
+    projector.screenshot(path=screenshots_dir / "restart-2-reconnected-projector.png")
+
+
+def _digits() -> re.Pattern[str]:
+    return re.compile(r"^\d{13}$")  # epoch milliseconds
+
+
+def _what_the_pages_show(projector: Page, phone: Page) -> dict[str, str]:
+    return {
+        "projector round": projector.locator("#stage .eyebrow").inner_text(),
+        "projector deadline": projector.locator("#countdown").get_attribute("data-deadline")
+        or "",
+        "phone round": _round_of(phone.locator("#instruction").inner_text()),
+        "phone deadline": phone.locator("#instruction .timer").get_attribute("data-deadline")
+        or "",
+        "phone table": phone.locator("#where").inner_text(),
+    }
+
+
+def _round_of(instruction: str) -> str:
+    found = re.search(r"Round \d+ of \d+", instruction)
+    assert found, instruction
+    return found.group(0)
+
+
+def _type_note(phone: Page, text: str) -> None:
+    phone.fill("#note-text", text)
+    phone.click("#note-submit")
+
+
+def _outbox_size(phone: Page, code: str) -> int:
+    return int(
+        phone.evaluate(
+            "code => JSON.parse(localStorage.getItem('cocreate-outbox-' + code) || '[]').length",
+            code,
+        )
+    )
+
+
+def _stored_notes(server: CocreateServer) -> list[str]:
+    with sqlite3.connect(server.database_path) as database:
+        rows = database.execute("SELECT text FROM note ORDER BY id").fetchall()
+    return [text for (text,) in rows]
