@@ -52,11 +52,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from cocreate.export.views import bp as export_bp
     from cocreate.voting.events import register_voting_events
+    from cocreate.voting.views import bp as voting_bp
     from cocreate.workshop.events import register_workshop_events
     from cocreate.workshop.views import bp as workshop_bp
 
     app.register_blueprint(workshop_bp)
     app.register_blueprint(export_bp)
+    app.register_blueprint(voting_bp)
     register_workshop_events(socketio)
     register_voting_events(socketio)
 

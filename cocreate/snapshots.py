@@ -13,23 +13,9 @@ from cocreate.db import db
 from cocreate.rotation import score_plan
 from cocreate.timeutil import to_epoch_ms, utcnow
 from cocreate.voting import services as voting
+from cocreate.voting.explain import METHOD_SENTENCES
 from cocreate.workshop import services as workshop_services
 from cocreate.workshop.models import CafeTable, Note, Participant, Workshop
-
-METHOD_SENTENCES = {
-    "borda": (
-        "Counted by Borda count: on each ballot the first of {n} challenges gets {n} points, "
-        "the next {n_1}, and so on down to 1 for the last; the highest total ranks first, "
-        "and equal totals are shown as ties."
-    ),
-    "schulze": (
-        "Counted by the Schulze method: challenges are compared two by two across all "
-        "ballots, and a challenge ranks above another when it wins their strongest chain of "
-        "comparisons."
-    ),
-    "points": "Counted by points: each challenge's points from all ballots are added up.",
-    "approval": "Counted by approval: each challenge's number of approvals is added up.",
-}
 
 
 def join_url(workshop: Workshop, public_url: str) -> str:
@@ -110,6 +96,13 @@ def _workshop_info(workshop: Workshop) -> dict[str, Any]:
         "shortlist_size": workshop.shortlist_size,
         "min_ballots": workshop.min_ballots,
         "home_tables": workshop.home_tables,
+        "ballot": {
+            "type": workshop.ballot_type,
+            "method": workshop.vote_method,
+            "points_budget": workshop.points_budget,
+            "points_per_item": workshop.points_per_item,
+            "approvals_max": workshop.approvals_max,
+        },
     }
 
 

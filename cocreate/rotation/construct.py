@@ -98,9 +98,9 @@ def field_rotation(
     is_stayer: Sequence[bool],
     n_tables: int,
     rounds: Sequence[int],
-) -> list[list[int]] | None:
+) -> list[list[int] | None] | None:
     """Proposed tables for everyone in each of the given rounds (1 = the first after round 0),
-    or None when the number of tables is not a prime power."""
+    None for rounds past the construction, or None when the tables are not a prime power."""
     field = finite_field(n_tables)
     if field is None:
         return None
@@ -113,7 +113,7 @@ def field_rotation(
     for people in travellers_of.values():
         for rank, person in enumerate(people):
             step_of[person] = units[rank % len(units)]
-    proposal: list[list[int]] = []
+    proposal: list[list[int] | None] = []
     for rnd in (r - 1 for r in rounds):
         if rnd < len(units):
             multiplier = units[rnd]
@@ -123,7 +123,8 @@ def field_rotation(
             ]
         else:
             tables = _same_step_round(homes, step_of, n_tables, rnd - len(units))
-        proposal.append(tables)
+        # Past the k = infinity round the construction has nothing new: seat greedily.
+        proposal.append(tables if rnd <= len(units) else None)
     return proposal
 
 

@@ -95,9 +95,7 @@ class Seating:
         self.table_of[rnd][person] = table
         self.visits[person][table] += 1
 
-    def seat_round(
-        self, rnd: int, proposal: Sequence[int] | None, rng: random.Random
-    ) -> None:
+    def seat_round(self, rnd: int, proposal: Sequence[int] | None, rng: random.Random) -> None:
         """Seat stayers at home, travellers at their proposed table while it has room, and the
         rest greedily at the table where they meet the fewest people again."""
         problem = self.problem

@@ -30,10 +30,23 @@ def register_voting_events(sio: SocketIO) -> None:
         services.close_workshop(workshop)
         notify_changed(workshop.id, everyone=True)
 
+    @sio.on("set_ballot")
+    @facilitator_event
+    def set_ballot(workshop: Workshop, payload: dict[str, Any]) -> None:
+        services.set_ballot(
+            workshop,
+            payload.get("ballot_type"),
+            payload.get("method"),
+            points_budget=payload.get("points_budget"),
+            points_per_item=payload.get("points_per_item"),
+            approvals_max=payload.get("approvals_max"),
+        )
+        notify_changed(workshop.id, everyone=True)
+
     @sio.on("cast_ballot")
     @participant_event
     def cast_ballot(participant: Participant, payload: dict[str, Any]) -> dict[str, Any]:
-        outcome = services.cast_ballot(participant, payload.get("ranking"))
+        outcome = services.cast_ballot(participant, payload.get("choice"))
         # Only the turnout changes for others; the facilitator's screen re-syncs to show it.
         notify_changed(participant.workshop_id, participants=[participant.id])
         return {"already_counted": outcome.already_counted, "receipt": outcome.receipt}

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cocreate.db import db
 from cocreate.errors import ActionRefused
+from cocreate.plans import BALLOT_FOR_METHOD
 from cocreate.voting.models import Ballot, VoterRollEntry
 from cocreate.voting.tally import InvalidBallot, TallyResult, tally, validate_ballot
 from cocreate.workshop.models import Challenge, Participant, Workshop
@@ -52,27 +53,53 @@ def has_voted(participant: Participant) -> bool:
     return db.session.get(VoterRollEntry, (participant.workshop_id, participant.id)) is not None
 
 
-def cast_ballot(participant: Participant, ranking: object) -> CastOutcome:
+def ballot_limits(workshop: Workshop) -> dict[str, int]:
+    """The keyword limits tally() and validate_ballot() take for this workshop's ballot."""
+    if workshop.ballot_type == "dots":
+        return {"max_points": workshop.points_budget, "max_per_item": workshop.points_per_item}
+    if workshop.ballot_type == "approval":
+        return {"max_approvals": workshop.approvals_max}
+    return {}
+
+
+def set_ballot(
+    workshop: Workshop, ballot_type: object, method: object = None, **limits: object
+) -> None:
+    """Before the vote opens the facilitator may pick another ballot type and its limits."""
+    if workshop.phase not in ("lobby", "rounds", "consolidation"):
+        raise ActionRefused("The ballot can only change before the vote opens.")
+    methods = {m for m, b in BALLOT_FOR_METHOD.items() if b == ballot_type}
+    if not methods:
+        raise ActionRefused("Unknown ballot type.")
+    if method is None:
+        method = workshop.vote_method if workshop.vote_method in methods else min(methods)
+    if method not in methods:
+        raise ActionRefused("That counting method does not fit this ballot type.")
+    for name, value in limits.items():
+        if value is None:
+            continue
+        if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
+            raise ActionRefused("Ballot limits must be whole numbers from 1 to 100.")
+        setattr(workshop, name, value)
+    if workshop.points_per_item > workshop.points_budget:
+        raise ActionRefused("Points on one challenge cannot exceed the points each person has.")
+    workshop.ballot_type = str(ballot_type)
+    workshop.vote_method = str(method)
+    db.session.commit()
+
+
+def cast_ballot(participant: Participant, choice: object) -> CastOutcome:
     """Store one anonymous ballot and tick the voter roll in the same transaction."""
     workshop = participant.workshop
     if has_voted(participant):
         return CastOutcome(already_counted=True)
     if workshop.phase != "voting":
         raise ActionRefused("The vote is not open.")
-    candidates = [str(c.id) for c in workshop.challenges]
-    if not isinstance(ranking, list) or not all(isinstance(c, str | int) for c in ranking):
-        raise ActionRefused("The ballot must be a list of challenges in your order.")
-    choice = [str(c) for c in ranking]
-    try:
-        validate_ballot(workshop.vote_method, candidates, choice)
-    except InvalidBallot as refused:
-        raise ActionRefused(str(refused)) from None
-    if sorted(choice) != sorted(candidates):
-        raise ActionRefused("Please place every challenge in your order before voting.")
+    stored = _checked_choice(workshop, choice)
     receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
     db.session.add(VoterRollEntry(workshop_id=workshop.id, participant_id=participant.id))
     db.session.add(
-        Ballot(id=secrets.token_hex(16), workshop_id=workshop.id, choice=choice, receipt=receipt)
+        Ballot(id=secrets.token_hex(16), workshop_id=workshop.id, choice=stored, receipt=receipt)
     )
     try:
         db.session.commit()
@@ -81,6 +108,31 @@ def cast_ballot(participant: Participant, ranking: object) -> CastOutcome:
         db.session.rollback()
         return CastOutcome(already_counted=True)
     return CastOutcome(already_counted=False, receipt=receipt)
+
+
+def _checked_choice(workshop: Workshop, choice: object) -> object:
+    """The ballot as it will be stored, or ActionRefused saying what is wrong with it."""
+    candidates = [str(c.id) for c in workshop.challenges]
+    if workshop.ballot_type == "dots":
+        if not isinstance(choice, dict):
+            raise ActionRefused("The ballot must give points to challenges.")
+        stored: object = {str(k): v for k, v in choice.items() if v != 0}
+        if not stored:
+            raise ActionRefused("Place at least one point before voting.")
+    else:
+        if not isinstance(choice, list) or not all(isinstance(c, str | int) for c in choice):
+            raise ActionRefused("The ballot must be a list of challenges.")
+        stored = [str(c) for c in choice]
+    try:
+        validate_ballot(workshop.vote_method, candidates, stored, **ballot_limits(workshop))
+    except InvalidBallot as refused:
+        raise ActionRefused(str(refused)) from None
+    incomplete = isinstance(stored, list) and sorted(stored) != sorted(candidates)
+    if workshop.ballot_type == "ranking" and incomplete:
+        raise ActionRefused("Please place every challenge in your order before voting.")
+    if workshop.ballot_type == "approval" and not stored:
+        raise ActionRefused("Choose at least one challenge before voting.")
+    return stored
 
 
 def turnout(workshop: Workshop) -> Turnout:
@@ -106,6 +158,16 @@ def close_workshop(workshop: Workshop) -> None:
     db.session.commit()
 
 
+def ballot_box(workshop: Workshop) -> list[Ballot]:
+    """Every ballot with its receipt, shuffled, for voters to check theirs once the vote has
+    closed."""
+    if workshop.phase not in ("results", "closed"):
+        raise ActionRefused("The ballot box opens when the vote has closed.")
+    ballots = list(db.session.scalars(select(Ballot).where(Ballot.workshop_id == workshop.id)))
+    secrets.SystemRandom().shuffle(ballots)
+    return ballots
+
+
 def results(workshop: Workshop) -> Results:
     """The tally, only once the vote is closed: nobody, the facilitator included, sees
     partial results."""
@@ -117,7 +179,9 @@ def results(workshop: Workshop) -> Results:
     challenges = list(workshop.challenges)
     if len(choices) < workshop.min_ballots:
         return Results(ballots=len(choices), withheld=True, tally=None, challenges=challenges)
-    outcome = tally(workshop.vote_method, [str(c.id) for c in challenges], choices)
+    outcome = tally(
+        workshop.vote_method, [str(c.id) for c in challenges], choices, **ballot_limits(workshop)
+    )
     return Results(ballots=len(choices), withheld=False, tally=outcome, challenges=challenges)
 
 

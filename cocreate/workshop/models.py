@@ -35,6 +35,10 @@ class Workshop(db.Model):
     vote_method: Mapped[str] = mapped_column(String(16), default="borda")
     ballot_type: Mapped[str] = mapped_column(String(16), default="ranking")
     min_ballots: Mapped[int] = mapped_column(default=3)
+    # Limits of the dots and approval ballots; the facilitator may change them before opening.
+    points_budget: Mapped[int] = mapped_column(default=5)
+    points_per_item: Mapped[int] = mapped_column(default=3)
+    approvals_max: Mapped[int] = mapped_column(default=3)
     phase: Mapped[str] = mapped_column(String(16), default="lobby")
     # -1 until the first round starts; then the position of the current (or last ended) round.
     current_round: Mapped[int] = mapped_column(default=-1)

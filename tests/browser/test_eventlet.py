@@ -100,6 +100,7 @@ def test_a_short_workshop_over_real_sockets(
         round_info = phone.snapshot()["round"]
         assert round_info["number"] == 1 and round_info["running"]
 
+    facilitator.changed.clear()
     challenges = [
         "Mandatet i indsatsteamene er uklart",
         "For få frivillige i boligområderne",

@@ -95,6 +95,11 @@ class Screenshots:
             path=self.folder / f"{prefix}-phone-small.png", full_page=True
         )
 
+    def phone_only(self, phase_name: str, page: Page) -> None:
+        self.taken += 1
+        path = self.folder / f"{self.taken:02d}-{phase_name}-phone.png"
+        page.screenshot(path=path, full_page=True)
+
 
 def test_a_whole_workshop_from_qr_code_to_csv(
     browser: Browser,
@@ -474,7 +479,7 @@ def vote_on_every_phone(
         page.click("#cast")
         expect(page.locator("#confirm-text")).to_contain_text("Cast this ranking?")
         if index == SCREENSHOT_PHONE:
-            page.screenshot(path=shots.folder / "vote-confirm-phone.png", full_page=True)
+            shots.phone_only("vote-confirm", page)
         expect(projector.locator("#ranking")).to_have_count(0)
         page.click("#cast-confirm")
         expect(page.locator("#ballot-done")).to_have_text("Your ballot is counted.")

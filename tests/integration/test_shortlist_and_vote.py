@@ -102,9 +102,9 @@ def test_one_anonymous_ballot_per_participant(
     app: Flask, workshop: Any, phones: list[Any], facilitator: Any
 ) -> None:
     ids = open_vote_with_three(facilitator, phones)
-    first = phones[0].act("cast_ballot", {"ranking": ids})
+    first = phones[0].act("cast_ballot", {"choice": ids})
     assert first["ok"] and not first["already_counted"] and len(first["receipt"]) == 8
-    second = phones[0].act("cast_ballot", {"ranking": list(reversed(ids))})
+    second = phones[0].act("cast_ballot", {"choice": list(reversed(ids))})
     assert second == {"ok": True, "already_counted": True, "receipt": None}
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
     assert db.session.scalar(select(func.count()).select_from(VoterRollEntry)) == 1
@@ -156,7 +156,7 @@ def test_bad_ballots_are_refused_and_nothing_stored(
         ([*ids[:2], 99999], "99999"),
         ("first", "must be a list"),
     ]:
-        ack = phones[1].act("cast_ballot", {"ranking": ranking})
+        ack = phones[1].act("cast_ballot", {"choice": ranking})
         assert not ack["ok"] and message in ack["error"], (ranking, ack)
     assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
     assert db.session.scalar(select(func.count()).select_from(VoterRollEntry)) == 0
@@ -166,15 +166,15 @@ def test_turnout_only_while_voting_then_ranked_result_with_ties(
     app: Flask, workshop: Any, phones: list[Any], facilitator: Any
 ) -> None:
     a, b, c = open_vote_with_three(facilitator, phones)
-    phones[0].act("cast_ballot", {"ranking": [a, b, c]})
-    phones[1].act("cast_ballot", {"ranking": [b, a, c]})
-    phones[2].act("cast_ballot", {"ranking": [c, a, b]})
+    phones[0].act("cast_ballot", {"choice": [a, b, c]})
+    phones[1].act("cast_ballot", {"choice": [b, a, c]})
+    phones[2].act("cast_ballot", {"choice": [c, a, b]})
     during = act(facilitator, "sync")["snapshot"]
     assert during["turnout"] == {"voted": 3, "eligible": 6}
     assert during["results"] is None and phones[3].snapshot()["results"] is None
 
     assert act(facilitator, "close_vote")["ok"]
-    late = phones[4].act("cast_ballot", {"ranking": [a, b, c]})
+    late = phones[4].act("cast_ballot", {"choice": [a, b, c]})
     assert not late["ok"] and late["error"] == "The vote is not open."
     results = act(facilitator, "sync")["snapshot"]["results"]
     # Borda, 3 candidates: a = 3+2+2 = 7, b = 2+3+1 = 6, c = 1+1+3 = 5.
@@ -190,7 +190,7 @@ def test_tied_challenges_share_a_rank(
 ) -> None:
     a, b, c = open_vote_with_three(facilitator, phones)
     for phone, order in zip(phones, [[a, b, c], [b, a, c], [a, b, c], [b, a, c]], strict=False):
-        phone.act("cast_ballot", {"ranking": order})
+        phone.act("cast_ballot", {"choice": order})
     act(facilitator, "close_vote")
     rows = act(facilitator, "sync")["snapshot"]["results"]["rows"]
     assert [(r["rank"], r["tied"]) for r in rows] == [(1, True), (1, True), (3, False)]
@@ -203,7 +203,7 @@ def test_results_withheld_below_the_minimum_and_refused_before_closing(
     from cocreate.voting import services as voting
 
     ids = open_vote_with_three(facilitator, phones)
-    phones[0].act("cast_ballot", {"ranking": ids})
+    phones[0].act("cast_ballot", {"choice": ids})
     with pytest.raises(ActionRefused):
         voting.results(db.session.get(Workshop, workshop.id))
     act(facilitator, "close_vote")
@@ -223,7 +223,7 @@ def test_csv_download_ranks_challenges_with_their_tables(
     act(facilitator, "open_vote")
     ids = [c["id"] for c in shortlist(facilitator)]
     for phone in phones[:3]:
-        phone.act("cast_ballot", {"ranking": ids})
+        phone.act("cast_ballot", {"choice": ids})
     client = app.test_client()
     url = f"/w/{workshop.code}/facilitate/{workshop.facilitator_key}/results.csv"
     assert client.get(url).status_code == 409  # not before closing

@@ -96,5 +96,10 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  window.cocreate = { esc: esc, formatSeconds: formatSeconds, connect: connect, uid: uid };
+  /* What a result's score counts, by counting method. */
+  function scoreUnit(method) {
+    return { borda: "points", schulze: "beaten", points: "points", approval: "approvals" }[method] || "";
+  }
+
+  window.cocreate = { esc: esc, formatSeconds: formatSeconds, connect: connect, uid: uid, scoreUnit: scoreUnit };
 })();

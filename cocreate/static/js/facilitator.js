@@ -1,7 +1,7 @@
 /* The facilitator's screen: controls on top, the projector stage below. */
 (function () {
   "use strict";
-  const { esc, formatSeconds } = window.cocreate;
+  const { esc, formatSeconds, scoreUnit } = window.cocreate;
   const controls = document.getElementById("controls");
   const stage = document.getElementById("stage");
   const actions = document.getElementById("actions");
@@ -140,7 +140,7 @@
     const candidates = s.notes.filter((n) => n.field === s.workshop.challenge_field && !listed.has(n.id));
     const full = s.challenges.length >= s.workshop.shortlist_size;
     const options = s.challenges.map((c, i) => '<option value="' + c.id + '">' + (i + 1) + ". " + esc(c.text.slice(0, 60)) + "</option>").join("");
-    let html = '<h1>Shortlist</h1><div class="consolidation"><section><h2>' + esc(fieldLabel(s.workshop.challenge_field)) + " from the tables (" + candidates.length + ")</h2>";
+    let html = '<h1>Shortlist</h1>' + ballotSettings(s.workshop.ballot) + '<div class="consolidation"><section><h2>' + esc(fieldLabel(s.workshop.challenge_field)) + " from the tables (" + candidates.length + ")</h2>";
     html += candidates.map(function (n) {
       return '<div class="candidate" data-note="' + n.id + '"><div class="small">' + esc(tableName(n.table_id)) + " · round " + n.round + "</div><div>" + esc(n.text) + '</div><div class="tools">' +
         '<button data-add-note="' + n.id + '"' + (full ? " disabled" : "") + ">Add to shortlist</button>" +
@@ -158,6 +158,17 @@
     return html;
   }
 
+  function ballotSettings(b) {
+    const option = (value, label, current) => '<option value="' + value + '"' + (value === current ? " selected" : "") + ">" + label + "</option>";
+    const number = (id, label, value) => '<label for="' + id + '">' + label + '<input type="number" id="' + id + '" min="1" max="100" value="' + value + '"></label>';
+    return '<form class="ballot-settings" id="ballot-settings"><label for="ballot-type">Ballot<select id="ballot-type">' +
+      option("ranking", "Ranking", b.type) + option("dots", "Dots (spread points)", b.type) + option("approval", "Approval (pick some)", b.type) + "</select></label>" +
+      (b.type === "ranking" ? '<label for="ballot-method">Counted by<select id="ballot-method">' + option("borda", "Borda count", b.method) + option("schulze", "Schulze method", b.method) + "</select></label>" : "") +
+      (b.type === "dots" ? number("points-budget", "Points each", b.points_budget) + number("points-per-item", "Most on one", b.points_per_item) : "") +
+      (b.type === "approval" ? number("approvals-max", "Pick up to", b.approvals_max) : "") +
+      '<button class="secondary" type="submit">Save ballot</button></form>';
+  }
+
   stage.addEventListener("click", function (event) {
     const t = event.target;
     if (t.dataset.addNote) act("shortlist_add", { note_id: Number(t.dataset.addNote) });
@@ -171,8 +182,21 @@
   stage.addEventListener("change", function (event) {
     const t = event.target;
     if (t.dataset.roleFor) act("set_role", { participant_id: Number(t.dataset.roleFor), role: t.value });
+    if (t.id === "ballot-type") act("set_ballot", { ballot_type: t.value });
   });
   stage.addEventListener("submit", async function (event) {
+    if (event.target.id === "ballot-settings") {
+      event.preventDefault();
+      const value = (id) => { const node = document.getElementById(id); return node ? Number(node.value) : undefined; };
+      const type = document.getElementById("ballot-type").value;
+      const method = document.getElementById("ballot-method");
+      act("set_ballot", {
+        ballot_type: type,
+        method: method && type === "ranking" ? method.value : undefined,
+        points_budget: value("points-budget"), points_per_item: value("points-per-item"), approvals_max: value("approvals-max"),
+      });
+      return;
+    }
     if (event.target.id !== "add-own") return;
     event.preventDefault();
     const ack = await act("shortlist_add", { text: document.getElementById("own-text").value });
@@ -195,7 +219,7 @@
       r.rows.map(function (row) {
         const width = (100 * row.score / top).toFixed(1);
         return '<li data-rank="' + row.rank + '"><span class="rank">' + row.rank + (row.tied ? "=" : "") + "</span><span>" + esc(row.text) +
-          ' <span class="score">' + row.score + " points" + (row.tied ? " · tie" : "") + '</span><svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true"><rect width="' + width +
+          ' <span class="score">' + row.score + " " + scoreUnit(r.method) + (row.tied ? " · tie" : "") + '</span><svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true"><rect width="' + width +
           '" height="4" fill="#60a5fa"/></svg><span class="small">' + esc(row.tables.join(", ")) + "</span></span></li>";
       }).join("") + "</ol>";
   }

@@ -1,7 +1,7 @@
 /* The participant's phone: where to sit, the table's form, the ballot, the results. */
 (function () {
   "use strict";
-  const { esc, formatSeconds, uid } = window.cocreate;
+  const { esc, formatSeconds, uid, scoreUnit } = window.cocreate;
   const root = document.getElementById("phone");
   const code = root.dataset.code;
   const el = (id) => document.getElementById(id);
@@ -191,6 +191,9 @@
     }).join("") : '<p class="small">No notes here yet.</p>';
   }
 
+  let dots = null;      // dots ballot: {challengeId: points}
+  let approved = null;  // approval ballot: Set of challenge ids
+
   function renderBallot() {
     const s = snap;
     const panel = el("ballot-panel");
@@ -201,24 +204,22 @@
       const receipt = localStorage.getItem(receiptKey);
       panel.innerHTML = '<p class="message good" id="ballot-done">Your ballot is counted.</p>' +
         (receipt ? '<p>Your receipt code: <span class="receipt" id="receipt">' + esc(receipt) +
-          "</span></p><p class=\"small\">It lets you check your ballot in the public ballot box after the vote. Nobody can link it to you.</p>" : "");
+          '</span></p><p class="small">After the vote, find it in the public ballot box to check your ballot was counted as cast. Nobody can link it to you.</p>' : "");
       return;
     }
+    const ballot = s.workshop.ballot;
     const ids = s.shortlist.map((c) => c.id);
-    if (!ballotOrder || ballotOrder.length !== ids.length || !ids.every((id) => ballotOrder.includes(id))) {
-      ballotOrder = ids.slice();
-      confirming = false;
-    }
+    const sameList = (list) => list && list.length === ids.length && ids.every((id) => list.includes(id));
+    if (!sameList(ballotOrder)) { ballotOrder = ids.slice(); confirming = false; }
+    if (!dots || !sameList(Object.keys(dots).map(Number))) dots = Object.fromEntries(ids.map((id) => [id, 0]));
+    if (!approved || ![...approved].every((id) => ids.includes(id))) approved = new Set();
     const byId = Object.fromEntries(s.shortlist.map((c) => [c.id, c]));
-    let html = '<h2 id="ballot-heading">Your ranking</h2><p class="small">Use the arrows to move a challenge up or down. Number 1 is the most important.</p>';
-    html += '<ol class="ballot" aria-labelledby="ballot-heading">' + ballotOrder.map(function (id, i) {
-      const text = esc(byId[id].text);
-      return '<li data-challenge="' + id + '"><span class="pos" aria-hidden="true">' + (i + 1) + '</span><span class="text">' + text +
-        '</span><span class="moves"><button class="secondary" data-move="up" data-index="' + i + '" aria-label="Move up: ' + text + '"' + (i === 0 ? " disabled" : "") +
-        '>↑</button><button class="secondary" data-move="down" data-index="' + i + '" aria-label="Move down: ' + text + '"' + (i === ballotOrder.length - 1 ? " disabled" : "") + ">↓</button></span></li>";
-    }).join("") + "</ol>";
+    let html;
+    if (ballot.type === "dots") html = dotsBallot(ballot, byId);
+    else if (ballot.type === "approval") html = approvalBallot(ballot, byId);
+    else html = rankingBallot(byId);
     if (confirming) {
-      html += '<div class="confirm" role="alertdialog" aria-labelledby="confirm-text"><p id="confirm-text"><strong>Cast this ranking?</strong> You cannot change it afterwards.</p>' +
+      html += '<div class="confirm" role="alertdialog" aria-labelledby="confirm-text"><p id="confirm-text"><strong>Cast this ballot?</strong> You cannot change it afterwards.</p>' +
         '<div class="role-actions"><button id="cast-confirm">Yes, cast my vote</button> <button class="secondary" id="cast-back">Back</button></div></div>';
     } else {
       html += '<button id="cast">Cast my vote</button>';
@@ -226,6 +227,55 @@
     html += '<p id="ballot-error" class="message error" role="alert" hidden></p>';
     panel.innerHTML = html;
   }
+
+  function rankingBallot(byId) {
+    return '<h2 id="ballot-heading">Your ranking</h2><p class="small">Use the arrows to move a challenge up or down. Number 1 is the most important.</p>' +
+      '<ol class="ballot" aria-labelledby="ballot-heading">' + ballotOrder.map(function (id, i) {
+        const text = esc(byId[id].text);
+        return '<li data-challenge="' + id + '"><span class="pos" aria-hidden="true">' + (i + 1) + '</span><span class="text">' + text +
+          '</span><span class="moves"><button class="secondary" data-move="up" data-index="' + i + '" aria-label="Move up: ' + text + '"' + (i === 0 ? " disabled" : "") +
+          '>↑</button><button class="secondary" data-move="down" data-index="' + i + '" aria-label="Move down: ' + text + '"' + (i === ballotOrder.length - 1 ? " disabled" : "") + ">↓</button></span></li>";
+      }).join("") + "</ol>";
+  }
+
+  function dotsBallot(ballot, byId) {
+    const spent = Object.values(dots).reduce((a, b) => a + b, 0);
+    const left = ballot.points_budget - spent;
+    return '<h2 id="ballot-heading">Spread your points</h2><p class="small" id="points-left" aria-live="polite">' + left + " of " + ballot.points_budget +
+      " points left · at most " + ballot.points_per_item + " on one challenge</p>" +
+      '<ul class="ballot" aria-labelledby="ballot-heading">' + ballotOrder.map(function (id) {
+        const text = esc(byId[id].text);
+        return '<li data-challenge="' + id + '"><span class="pos" aria-label="' + dots[id] + ' points">' + dots[id] + '</span><span class="text">' + text +
+          '</span><span class="moves"><button class="secondary" data-dot="add" data-id="' + id + '" aria-label="One more point: ' + text + '"' +
+          (left <= 0 || dots[id] >= ballot.points_per_item ? " disabled" : "") + '>+</button><button class="secondary" data-dot="remove" data-id="' + id +
+          '" aria-label="One point less: ' + text + '"' + (dots[id] <= 0 ? " disabled" : "") + ">−</button></span></li>";
+      }).join("") + "</ul>";
+  }
+
+  function approvalBallot(ballot, byId) {
+    return '<h2 id="ballot-heading">Choose up to ' + ballot.approvals_max + '</h2><p class="small" id="approvals-left" aria-live="polite">' + approved.size + " of " + ballot.approvals_max + " chosen</p>" +
+      '<ul class="ballot approval" aria-labelledby="ballot-heading">' + ballotOrder.map(function (id) {
+        const full = approved.size >= ballot.approvals_max && !approved.has(id);
+        return '<li data-challenge="' + id + '"><input type="checkbox" id="approve-' + id + '" data-approve="' + id + '"' + (approved.has(id) ? " checked" : "") +
+          (full ? " disabled" : "") + '><label for="approve-' + id + '" class="text">' + esc(byId[id].text) + "</label></li>";
+      }).join("") + "</ul>";
+  }
+
+  function ballotChoice() {
+    const type = snap.workshop.ballot.type;
+    if (type === "dots") return Object.fromEntries(Object.entries(dots).filter(([, n]) => n > 0));
+    if (type === "approval") return ballotOrder.filter((id) => approved.has(id));
+    return ballotOrder;
+  }
+
+  el("ballot-panel").addEventListener("change", function (event) {
+    const id = Number(event.target.dataset.approve);
+    if (!id) return;
+    if (event.target.checked) approved.add(id); else approved.delete(id);
+    renderBallot();
+    const again = el("approve-" + id);
+    if (again) again.focus();
+  });
 
   el("ballot-panel").addEventListener("click", async function (event) {
     const move = event.target.closest("button[data-move]");
@@ -238,11 +288,20 @@
       if (again && !again.disabled) again.focus();
       return;
     }
+    const dot = event.target.closest("button[data-dot]");
+    if (dot) {
+      const id = Number(dot.dataset.id);
+      dots[id] += dot.dataset.dot === "add" ? 1 : -1;
+      renderBallot();
+      const again = el("ballot-panel").querySelector('button[data-dot="' + dot.dataset.dot + '"][data-id="' + id + '"]');
+      if (again && !again.disabled) again.focus();
+      return;
+    }
     if (event.target.id === "cast") { confirming = true; renderBallot(); el("cast-confirm").focus(); return; }
     if (event.target.id === "cast-back") { confirming = false; renderBallot(); return; }
     if (event.target.id === "cast-confirm") {
       event.target.disabled = true;
-      const ack = await conn.act("cast_ballot", { ranking: ballotOrder });
+      const ack = await conn.act("cast_ballot", { choice: ballotChoice() });
       if (ack.ok) {
         if (ack.receipt) localStorage.setItem(receiptKey, ack.receipt);
         snap.has_voted = true;
@@ -270,8 +329,9 @@
     const top = Math.max(1, ...r.rows.map((row) => row.score));
     panel.innerHTML = '<h2>Ranking</h2><ol class="results-list">' + r.rows.map(function (row) {
       return '<li><strong>' + row.rank + (row.tied ? " (tie)" : "") + ".</strong> " + esc(row.text) +
-        ' <span class="small">' + row.score + ' points</span><div class="bar" style="width:' + (100 * row.score / top) + '%"></div></li>';
-    }).join("") + '</ol><p class="small">' + esc(r.method_sentence) + "</p>";
+        ' <span class="small">' + row.score + " " + scoreUnit(r.method) + '</span><div class="bar" style="width:' + (100 * row.score / top) + '%"></div></li>';
+    }).join("") + '</ol><p class="small">' + esc(r.method_sentence) + '</p><p><a href="/w/' + encodeURIComponent(code) +
+      '/ballot-box" id="ballot-box-link">Check your ballot in the ballot box</a></p>';
   }
 
   function tick() {

@@ -1,0 +1,37 @@
+"""The public ballot box: every ballot with its receipt, for voters to check theirs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+
+from cocreate.errors import ActionRefused
+from cocreate.voting import services as voting
+from cocreate.workshop import services
+
+bp = Blueprint("voting", __name__)
+
+
+@bp.get("/w/<code>/ballot-box")
+def ballot_box(code: str) -> tuple[str, int] | str:
+    workshop = services.workshop_by_code(code)
+    if workshop is None:
+        abort(404, description=f"No workshop has the code “{code}”.")
+    try:
+        ballots = voting.ballot_box(workshop)
+    except ActionRefused as refused:
+        page = render_template(
+            "voting/ballot_box.html", workshop=workshop, closed_message=refused.message
+        )
+        return page, 409
+    texts = {str(c.id): c.text for c in workshop.challenges}
+    rows = [(b.receipt, _readable(workshop.ballot_type, b.choice, texts)) for b in ballots]
+    return render_template("voting/ballot_box.html", workshop=workshop, rows=rows)
+
+
+def _readable(ballot_type: str, choice: object, texts: dict[str, str]) -> list[str]:
+    """A ballot as lines a voter recognises: their order, their points or their picks."""
+    if ballot_type == "dots" and isinstance(choice, dict):
+        return [f"{texts.get(k, k)}: {n}" for k, n in sorted(choice.items(), key=lambda kv: -kv[1])]
+    if ballot_type == "ranking" and isinstance(choice, list):
+        return [f"{i}. {texts.get(k, k)}" for i, k in enumerate(choice, start=1)]
+    return [texts.get(k, k) for k in choice] if isinstance(choice, list) else []
