@@ -36,7 +36,13 @@ def facilitator_snapshot(workshop: Workshop, public_url: str) -> dict[str, Any]:
         "workshop": _workshop_info(workshop) | {"join_url": join_url(workshop, public_url)},
         "tables": [_table_info(t, people) for t in workshop.tables],
         "participants": [
-            {"id": p.id, "name": p.name, "home_table_id": p.home_table_id, "role": p.role}
+            {
+                "id": p.id,
+                "name": p.name,
+                "home_table_id": p.home_table_id,
+                "role": p.role,
+                "present": p.present,
+            }
             for p in people
         ],
         "rounds": _rounds_info(workshop),
@@ -196,7 +202,7 @@ def _plan_quality(workshop: Workshop) -> str | None:
         {str(pid): position_of[tid] for pid, tid in workshop_services.seating(workshop, r).items()}
         for r in range(len(workshop.rounds))
     ]
-    people = workshop.participants
+    people = [p for p in workshop.participants if p.present]
     score = score_plan(
         rounds,
         {str(p.id): p.home_table.position for p in people},

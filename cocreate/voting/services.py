@@ -141,7 +141,8 @@ def turnout(workshop: Workshop) -> Turnout:
             VoterRollEntry.workshop_id == workshop.id
         )
     )
-    return Turnout(voted=voted or 0, eligible=len(workshop.participants))
+    present = sum(1 for p in workshop.participants if p.present)
+    return Turnout(voted=voted or 0, eligible=max(present, voted or 0))
 
 
 def close_vote(workshop: Workshop) -> None:

@@ -85,6 +85,18 @@ def register_workshop_events(sio: SocketIO) -> None:
         services.set_role(workshop, payload.get("participant_id"), payload.get("role"))
         notify_changed(workshop.id, everyone=True)
 
+    @sio.on("move_home")
+    @facilitator_event
+    def move_home(workshop: Workshop, payload: dict[str, Any]) -> None:
+        services.move_home(workshop, payload.get("participant_id"), payload.get("table_id"))
+        notify_changed(workshop.id, everyone=True)
+
+    @sio.on("set_present")
+    @facilitator_event
+    def set_present(workshop: Workshop, payload: dict[str, Any]) -> None:
+        services.set_present(workshop, payload.get("participant_id"), payload.get("present"))
+        notify_changed(workshop.id, everyone=True)
+
     @sio.on("shortlist_add")
     @facilitator_event
     def shortlist_add(workshop: Workshop, payload: dict[str, Any]) -> None:

@@ -108,6 +108,8 @@ class Participant(db.Model):
     name: Mapped[str] = mapped_column(String(80))
     home_table_id: Mapped[int] = mapped_column(ForeignKey("cafe_table.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(16), default="member")
+    # False once the facilitator marks them as gone: no longer seated in coming rounds.
+    present: Mapped[bool] = mapped_column(default=True)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     workshop: Mapped[Workshop] = relationship(back_populates="participants")

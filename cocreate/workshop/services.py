@@ -211,6 +211,39 @@ def volunteer(participant: Participant, role: object) -> None:
     db.session.commit()
 
 
+def move_home(workshop: Workshop, participant_id: object, table_id: object) -> Participant:
+    """The facilitator moves someone to another home table; coming rounds are re-planned."""
+    if workshop.phase not in ("lobby", "rounds"):
+        raise ActionRefused("People can only move before the shortlist is made.")
+    participant = _participant_in(workshop, participant_id)
+    table = next((t for t in workshop.tables if t.id == table_id), None)
+    if table is None:
+        raise ActionRefused("No such table in this workshop.")
+    if participant.role != "member" and _role_holder(table, participant.role) is not None:
+        participant.role = "member"  # the new table already has someone in that role
+    participant.home_table = table
+    db.session.flush()
+    _replan_future_rounds(workshop)
+    db.session.commit()
+    return participant
+
+
+def set_present(workshop: Workshop, participant_id: object, present: object) -> Participant:
+    """Mark someone as gone (or back): the coming rounds are re-planned without (with) them."""
+    if workshop.phase not in ("lobby", "rounds"):
+        raise ActionRefused("Presence can only change before the shortlist is made.")
+    if not isinstance(present, bool):
+        raise ActionRefused("Say whether the person is present.")
+    participant = _participant_in(workshop, participant_id)
+    participant.present = present
+    if not present and participant.role != "member":
+        participant.role = "member"  # a table cannot be hosted by someone who left
+    db.session.flush()
+    _replan_future_rounds(workshop)
+    db.session.commit()
+    return participant
+
+
 def _participant_in(workshop: Workshop, participant_id: object) -> Participant:
     participant = db.session.get(Participant, participant_id) if isinstance(
         participant_id, int
@@ -224,7 +257,7 @@ def _fill_empty_roles(workshop: Workshop) -> None:
     """Every table needs a host and a note-taker who stay; give empty roles to the earliest
     joined members so the method works even when nobody volunteered."""
     for table in workshop.tables:
-        people = [p for p in workshop.participants if p.home_table_id == table.id]
+        people = [p for p in workshop.participants if p.home_table_id == table.id and p.present]
         for role in ("host", "notetaker"):
             if any(p.role == role for p in people):
                 continue
@@ -307,7 +340,7 @@ def seating(workshop: Workshop, round_position: int) -> dict[int, int]:
         )
     )
     placed = {pid: tid for pid, tid in rows}
-    return {p.id: placed.get(p.id, p.home_table_id) for p in workshop.participants}
+    return {p.id: placed.get(p.id, p.home_table_id) for p in workshop.participants if p.present}
 
 
 def _plan_all_rounds(workshop: Workshop) -> None:
@@ -348,7 +381,7 @@ def _positions(workshop: Workshop, round_position: int) -> dict[int, int]:
 def _write_plan(
     workshop: Workshop, *, played: Sequence[dict[str, int]], first_unplayed: int, budget: float
 ) -> None:
-    people = workshop.participants
+    people = [p for p in workshop.participants if p.present]
     homes = {str(p.id): p.home_table.position for p in people}
     plan = plan_rotation(
         homes,

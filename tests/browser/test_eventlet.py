@@ -132,10 +132,10 @@ def test_a_short_workshop_over_real_sockets(
     assert ids == [c["id"] for c in shortlist]
     rankings = [ids, [ids[1], ids[0], ids[2]], [ids[1], ids[2], ids[0]]]
     for phone, ranking in zip(phones, rankings, strict=True):
-        cast = phone.act("cast_ballot", {"ranking": ranking})
+        cast = phone.act("cast_ballot", {"choice": ranking})
         assert cast["already_counted"] is False
         assert re.fullmatch(r"[A-HJ-NP-Z2-9]{8}", cast["receipt"])
-    again = phones[0].act("cast_ballot", {"ranking": list(reversed(ids))})
+    again = phones[0].act("cast_ballot", {"choice": list(reversed(ids))})
     assert again["already_counted"] is True
     turnout = facilitator.snapshot()["turnout"]
     assert turnout == {"voted": 3, "eligible": 3}

@@ -477,7 +477,7 @@ def vote_on_every_phone(
         ]
         assert shown_order == expected_order, phone.name
         page.click("#cast")
-        expect(page.locator("#confirm-text")).to_contain_text("Cast this ranking?")
+        expect(page.locator("#confirm-text")).to_contain_text("You cannot change it afterwards.")
         if index == SCREENSHOT_PHONE:
             shots.phone_only("vote-confirm", page)
         expect(projector.locator("#ranking")).to_have_count(0)
@@ -511,7 +511,7 @@ def casting_again_adds_no_ballot(projector: Page, phone: PhoneUnderTest) -> None
             socket.on("connect_error", (err) => resolve({ connect_error: err.message }));
             socket.emit("sync", {}, (synced) => {
                 const ranking = synced.snapshot.shortlist.map((c) => c.id).reverse();
-                socket.emit("cast_ballot", { ranking }, (ack) => {
+                socket.emit("cast_ballot", { choice: ranking }, (ack) => {
                     socket.disconnect();
                     resolve(ack);
                 });

@@ -141,3 +141,55 @@ def test_facilitator_sets_roles_and_previous_holder_becomes_member(
         "ok"
     ]
     assert db.session.scalar(select(Participant.role).where(Participant.id == 999)) is None
+
+
+def test_moving_someone_replans_only_the_coming_rounds(
+    app: Flask, workshop: Any, join_phone: Any, facilitator: Any
+) -> None:
+    phones = [join_phone(f"Person {i}") for i in range(12)]
+    act(facilitator, "start_round")
+    db.session.expire_all()
+    ws = db.session.get(Workshop, workshop.id)
+    traveller = next(p for p in ws.participants if p.role == "member")
+    other_table = next(t for t in ws.tables if t.id != traveller.home_table_id)
+    round_one = services.seating(ws, 0)
+
+    ack = act(facilitator, "move_home", {"participant_id": traveller.id, "table_id": other_table.id})
+
+    assert ack["ok"], ack
+    db.session.expire_all()
+    ws = db.session.get(Workshop, workshop.id)
+    assert services.seating(ws, 0) == round_one  # the round under way is untouched
+    seats = seats_by_person(ws)
+    assert seats[traveller.id][-1] == other_table.id  # home is now the new table
+    assert not act(facilitator, "move_home", {"participant_id": traveller.id, "table_id": 999})[
+        "ok"
+    ]
+    assert phones[0].act("move_home", {"participant_id": traveller.id, "table_id": 1})["ok"] is (
+        False
+    )
+
+
+def test_someone_who_left_is_not_seated_in_coming_rounds(
+    app: Flask, workshop: Any, join_phone: Any, facilitator: Any
+) -> None:
+    for i in range(12):
+        join_phone(f"Person {i}")
+    act(facilitator, "start_round")
+    db.session.expire_all()
+    ws = db.session.get(Workshop, workshop.id)
+    host = next(p for p in ws.participants if p.role == "host")
+
+    assert act(facilitator, "set_present", {"participant_id": host.id, "present": False})["ok"]
+    db.session.expire_all()
+    ws = db.session.get(Workshop, workshop.id)
+    assert all(host.id not in services.seating(ws, r) for r in range(3))
+    assert db.session.get(Participant, host.id).role == "member"
+    assert not act(facilitator, "set_present", {"participant_id": host.id, "present": "no"})["ok"]
+    act(facilitator, "end_round")
+    assert act(facilitator, "start_round")["ok"]
+
+    assert act(facilitator, "set_present", {"participant_id": host.id, "present": True})["ok"]
+    db.session.expire_all()
+    ws = db.session.get(Workshop, workshop.id)
+    assert host.id in services.seating(ws, 2)

@@ -12,6 +12,7 @@
   };
   let snap = null;
   let stageKey = "";
+  let peopleOpen = false;  // the People panel stays open across re-renders
 
   const conn = window.cocreate.connect({
     auth: { code: controls.dataset.code, key: controls.dataset.key },
@@ -76,24 +77,35 @@
     return "";
   }
 
-  function renderLobby() {
+  /* Role, home table and presence of one person: the facilitator's hand on the plan. */
+  function personControls(p) {
     const s = snap;
-    const byTable = s.tables.map(function (t) {
+    const roleLabel = (role) => role === "member" ? "member" : role === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
+    const roles = ["member", "host", "notetaker"].map((role) =>
+      '<option value="' + role + '"' + (p.role === role ? " selected" : "") + ">" + esc(roleLabel(role)) + "</option>").join("");
+    const tables = s.tables.map((t) =>
+      '<option value="' + t.id + '"' + (p.home_table_id === t.id ? " selected" : "") + ">" + t.number + ". " + esc(t.name) + "</option>").join("");
+    return '<li class="person' + (p.present ? "" : " gone") + '"><span class="person-name">' + esc(p.name) + "</span>" +
+      ' <select aria-label="Role of ' + esc(p.name) + '" data-role-for="' + p.id + '"' + (p.present ? "" : " disabled") + ">" + roles + "</select>" +
+      ' <select aria-label="Home table of ' + esc(p.name) + '" data-home-for="' + p.id + '">' + tables + "</select>" +
+      ' <label class="present"><input type="checkbox" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> here</label></li>";
+  }
+
+  function peopleByTable() {
+    const s = snap;
+    return '<div class="tables-grid" id="people-grid">' + s.tables.map(function (t) {
       const people = s.participants.filter((p) => p.home_table_id === t.id);
       return '<section class="table-card" data-table="' + t.id + '"><h3>' + t.number + ". " + esc(t.name) + "</h3>" +
-        (t.topic ? '<p class="topic">' + esc(t.topic) + "</p>" : "") +
-        "<ul>" + people.map(function (p) {
-          return '<li>' + esc(p.name) + ' <select aria-label="Role of ' + esc(p.name) + '" data-role-for="' + p.id + '">' +
-            ["member", "host", "notetaker"].map(function (role) {
-              const label = role === "member" ? "member" : role === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
-              return '<option value="' + role + '"' + (p.role === role ? " selected" : "") + ">" + esc(label) + "</option>";
-            }).join("") + "</select></li>";
-        }).join("") + "</ul></section>";
-    }).join("");
+        (t.topic ? '<p class="topic">' + esc(t.topic) + "</p>" : "") + "<ul>" + people.map(personControls).join("") + "</ul></section>";
+    }).join("") + "</div>";
+  }
+
+  function renderLobby() {
+    const s = snap;
     return '<div class="lobby"><div class="qr"><img id="join-qr" alt="QR code to join" src="' + esc(controls.dataset.qr) + '"></div>' +
       '<div><h1>' + esc(s.workshop.title) + '</h1><p>Scan the code or open</p><p class="join-url" id="join-url">' + esc(s.workshop.join_url) +
       '</p><p>Join code</p><p class="join-code" id="join-code">' + esc(s.workshop.code) + '</p><p class="count" id="joined-count">' +
-      s.participants.length + " joined</p></div></div><h2>Tables</h2><div class=\"tables-grid\">" + byTable + "</div>";
+      s.participants.length + " joined</p></div></div><h2>Tables</h2>" + peopleByTable();
   }
 
   function renderRounds() {
@@ -116,6 +128,8 @@
       if (s.plan_quality) html += '<p class="small" id="plan-quality">Rotation plan: ' + esc(s.plan_quality) + "</p>";
     }
     html += '<h2>The wall</h2><div class="tables-grid" id="wall">' + wall() + "</div>";
+    html += '<details class="people"' + (peopleOpen ? " open" : "") + ' id="people"><summary>People: move, mark as gone, change roles (' +
+      snap.participants.filter((p) => p.present).length + " here)</summary>" + peopleByTable() + "</details>";
     return html;
   }
 
@@ -182,8 +196,14 @@
   stage.addEventListener("change", function (event) {
     const t = event.target;
     if (t.dataset.roleFor) act("set_role", { participant_id: Number(t.dataset.roleFor), role: t.value });
+    if (t.dataset.homeFor) act("move_home", { participant_id: Number(t.dataset.homeFor), table_id: Number(t.value) });
+    if (t.dataset.presentFor) act("set_present", { participant_id: Number(t.dataset.presentFor), present: t.checked });
     if (t.id === "ballot-type") act("set_ballot", { ballot_type: t.value });
   });
+  stage.addEventListener("toggle", function (event) {
+    if (event.target.id === "people") peopleOpen = event.target.open;
+  }, true);
+
   stage.addEventListener("submit", async function (event) {
     if (event.target.id === "ballot-settings") {
       event.preventDefault();
