@@ -39,10 +39,21 @@ def free_port() -> int:
 
 
 def start_server(worker: str, env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "cocreate.cli", "serve", "--host", "127.0.0.1",
-               "--port", str(port), "--worker", worker]
-    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)
+    command = [
+        sys.executable,
+        "-m",
+        "cocreate.cli",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--worker",
+        worker,
+    ]
+    server = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -58,21 +69,34 @@ async def join_all(base: str, code: str, n: int) -> list[str]:
     tokens: list[str] = []
     limit = asyncio.Semaphore(50)
     async with aiohttp.ClientSession() as http:
+
         async def join(i: int) -> None:
-            async with limit, http.post(f"{base}/j/{code}", data={"name": f"Phone {i}"},
-                                        allow_redirects=False) as response:
+            async with (
+                limit,
+                http.post(
+                    f"{base}/j/{code}", data={"name": f"Phone {i}"}, allow_redirects=False
+                ) as response,
+            ):
                 cookie = response.cookies[f"cocreate_{code}"].value
                 tokens.append(cookie)
+
         await asyncio.gather(*(join(i) for i in range(n)))
     return tokens
 
 
 async def measure(worker: str, n_clients: int, broadcasts: int) -> dict[str, float]:
     workdir = Path(tempfile.mkdtemp(prefix="cocreate-bench-"))
-    env = os.environ | {"DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-                        "COCREATE_SECRET_KEY": "bench"}
-    imported = subprocess.run([sys.executable, "-m", "cocreate.cli", "import", str(PLAN)],
-                              env=env, capture_output=True, text=True, check=True).stdout
+    env = os.environ | {
+        "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
+        "COCREATE_SECRET_KEY": "bench",
+    }
+    imported = subprocess.run(
+        [sys.executable, "-m", "cocreate.cli", "import", str(PLAN)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     code = re.search(r"Join code: (\S+)", imported).group(1)
     key = re.search(r"/facilitate/(\S+)", imported).group(1)
     port = free_port()
@@ -99,13 +123,16 @@ async def measure(worker: str, n_clients: int, broadcasts: int) -> dict[str, flo
         async def connect(i: int, token: str) -> None:
             phone = make_phone(i)
             async with limit:
-                await phone.connect(base, headers={"Cookie": f"cocreate_{code}={token}"},
-                                    auth={"code": code}, transports=["websocket"])
+                await phone.connect(
+                    base,
+                    headers={"Cookie": f"cocreate_{code}={token}"},
+                    auth={"code": code},
+                    transports=["websocket"],
+                )
 
         await asyncio.gather(*(connect(i, t) for i, t in enumerate(tokens)))
         facilitator = socketio.AsyncClient(reconnection=False)
-        await facilitator.connect(base, auth={"code": code, "key": key},
-                                  transports=["websocket"])
+        await facilitator.connect(base, auth={"code": code, "key": key}, transports=["websocket"])
         await facilitator.call("start_round", {})
         await asyncio.sleep(1.0)
         rss_mb = psutil.Process(server.pid).memory_info().rss / 2**20
@@ -143,13 +170,18 @@ def main() -> None:
     parser.add_argument("--workers", nargs="+", default=["gevent", "eventlet"])
     parser.add_argument("--broadcasts", type=int, default=20)
     args = parser.parse_args()
-    print(f"{'worker':<9} {'phones':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
-          f"{'server MB':>10} {'all reached':>12}")
+    print(
+        f"{'worker':<9} {'phones':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} "
+        f"{'server MB':>10} {'all reached':>12}"
+    )
     for n in args.clients:
         for worker in args.workers:
             r = asyncio.run(measure(worker, n, args.broadcasts))
-            print(f"{worker:<9} {n:>6} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['max']:>8.1f} "
-                  f"{r['rss']:>10.0f} {int(r['complete']):>7}/{args.broadcasts}", flush=True)
+            print(
+                f"{worker:<9} {n:>6} {r['p50']:>8.1f} {r['p95']:>8.1f} {r['max']:>8.1f} "
+                f"{r['rss']:>10.0f} {int(r['complete']):>7}/{args.broadcasts}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -15,9 +15,8 @@ from cocreate.app import create_app
 from cocreate.cli import DEFAULT_WORKER, WORKERS
 from cocreate.db import db
 from cocreate.errors import ActionRefused
-from cocreate.export.results_csv import results_csv
+from cocreate.export.formats import FORMATS, export_file
 from cocreate.plans import DEFAULT_SAMPLE, PlanError, load_plan, sample_plans_dir
-from cocreate.voting import services as voting
 from cocreate.workshop import services
 from cocreate.workshop.models import Workshop
 
@@ -71,25 +70,30 @@ def import_plan(plan_file: Path) -> None:
 
 @cli.command()
 @click.argument("code")
-@click.option("--format", "fmt", type=click.Choice(["csv"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="csv", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True)
-def export(code: str, fmt: str, output: Path) -> None:
-    """Write a workshop's ranked result to a file."""
+@click.option(
+    "--include-names",
+    is_flag=True,
+    help="JSON only: include participants' names, the only personal data (left out by default).",
+)
+def export(code: str, fmt: str, output: Path, include_names: bool) -> None:
+    """Write a workshop's result (csv, xlsx, html report) or the whole workshop (json) to a file.
+
+    Refused until the vote has closed, and while too few ballots keep results withheld.
+    """
+    if include_names and fmt != "json":
+        raise click.UsageError("--include-names applies to --format json only.")
     app = create_app()
     with app.app_context():
         workshop = services.workshop_by_code(code)
         if workshop is None:
             raise click.ClickException(f"No workshop has the code {code}.")
         try:
-            outcome = voting.results(workshop)
+            content = export_file(workshop, fmt, include_names=include_names)
         except ActionRefused as refused:
             raise click.ClickException(refused.message) from None
-        if outcome.withheld:
-            raise click.ClickException(
-                f"Only {outcome.ballots} ballots: results are withheld below "
-                f"{workshop.min_ballots}."
-            )
-        output.write_text(results_csv(outcome), encoding="utf-8-sig")
+        output.write_bytes(content)
         click.echo(f"Wrote {output}")
 
 
@@ -106,10 +110,13 @@ def _print_links(app: Flask, base_url: str) -> None:
         click.echo("No workshop yet: create one with `cocreate import sessions/<plan>.toml`.")
     for workshop in open_workshops:
         click.echo(f"\n{workshop.title}  [{workshop.phase}]")
-        click.echo(f"  Facilitator (keep secret): "
-                   f"{base_url}/w/{workshop.code}/facilitate/{workshop.facilitator_key}")
-        click.echo(f"  Participants join:         {base_url}/j/{workshop.code}"
-                   f"   (code {workshop.code})")
+        click.echo(
+            f"  Facilitator (keep secret): "
+            f"{base_url}/w/{workshop.code}/facilitate/{workshop.facilitator_key}"
+        )
+        click.echo(
+            f"  Participants join:         {base_url}/j/{workshop.code}   (code {workshop.code})"
+        )
 
 
 def _reachable_address(host: str) -> str:

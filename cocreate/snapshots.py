@@ -20,8 +20,10 @@ from cocreate.workshop.models import CafeTable, Note, Participant, Workshop
 
 def join_url(workshop: Workshop, public_url: str) -> str:
     path = url_for("workshop.join", code=workshop.code)
-    return public_url.rstrip("/") + path if public_url else url_for(
-        "workshop.join", code=workshop.code, _external=True
+    return (
+        public_url.rstrip("/") + path
+        if public_url
+        else url_for("workshop.join", code=workshop.code, _external=True)
     )
 
 
@@ -143,9 +145,9 @@ def _round_info(workshop: Workshop) -> dict[str, Any] | None:
     if workshop.current_round < 0:
         return None
     round_ = workshop.rounds[workshop.current_round]
-    following = workshop.rounds[round_.position + 1] if round_.position + 1 < len(
-        workshop.rounds
-    ) else None
+    following = (
+        workshop.rounds[round_.position + 1] if round_.position + 1 < len(workshop.rounds) else None
+    )
     return {
         "number": round_.position + 1,
         "total": len(workshop.rounds),

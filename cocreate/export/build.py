@@ -164,7 +164,9 @@ def _shuffled_ballots(
     rows = db.session.execute(
         select(Ballot.receipt, Ballot.choice).where(Ballot.workshop_id == workshop.id)
     ).all()
-    ballots = [BallotData(receipt, _choice_by_ref(choice, challenge_ref)) for receipt, choice in rows]
+    ballots = [
+        BallotData(receipt, _choice_by_ref(choice, challenge_ref)) for receipt, choice in rows
+    ]
     # Storage order is already unrelated to the order of voting; shuffling again means the
     # export never depends on how a database happens to return rows.
     secrets.SystemRandom().shuffle(ballots)

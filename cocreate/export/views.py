@@ -1,34 +1,55 @@
-"""Download of the results from the facilitator screen."""
+"""Downloads of the results from the facilitator screen, one link per format."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response, abort, request
 
 from cocreate.errors import ActionRefused
-from cocreate.export.results_csv import results_csv
-from cocreate.voting import services as voting
+from cocreate.export.formats import FORMATS, export_file, file_name
 from cocreate.workshop import services
 
 bp = Blueprint("export", __name__)
 
+FACILITATOR_RESULTS = "/w/<code>/facilitate/<key>/results"
 
-@bp.get("/w/<code>/facilitate/<key>/results.csv")
+
+@bp.get(f"{FACILITATOR_RESULTS}.csv")
 def results_as_csv(code: str, key: str) -> Response:
+    return _download(code, key, "csv")
+
+
+@bp.get(f"{FACILITATOR_RESULTS}.xlsx")
+def results_as_xlsx(code: str, key: str) -> Response:
+    return _download(code, key, "xlsx")
+
+
+@bp.get(f"{FACILITATOR_RESULTS}.json")
+def results_as_json(code: str, key: str) -> Response:
+    """The whole workshop; participants' names only with ?include_names=1."""
+    include_names = request.args.get("include_names", "") in ("1", "true", "yes")
+    return _download(code, key, "json", include_names=include_names)
+
+
+@bp.get(f"{FACILITATOR_RESULTS}.html")
+def results_as_html(code: str, key: str) -> Response:
+    return _download(code, key, "html")
+
+
+def _download(code: str, key: str, fmt: str, *, include_names: bool = False) -> Response:
     workshop = services.workshop_by_code(code)
     if workshop is None or not services.facilitator_key_matches(workshop, key):
         abort(403, description="This facilitator link is not valid.")
     try:
-        outcome = voting.results(workshop)
+        body = export_file(workshop, fmt, include_names=include_names)
     except ActionRefused as refused:
         abort(409, description=refused.message)
-    if outcome.withheld:
-        abort(409, description="Too few ballots to show results.")
-    # A BOM so Excel opens Danish letters correctly.
-    body = "\ufeff" + results_csv(outcome)
+    disposition = "attachment" if FORMATS[fmt].attachment else "inline"
     return Response(
         body,
-        mimetype="text/csv",
+        mimetype=FORMATS[fmt].mimetype,
         headers={
-            "Content-Disposition": f'attachment; filename="cocreate-{workshop.code}-results.csv"'
+            "Content-Disposition": f'{disposition}; filename="{file_name(workshop, fmt)}"',
+            # Results and names must not linger in shared caches or proxies.
+            "Cache-Control": "no-store",
         },
     )

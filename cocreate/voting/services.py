@@ -137,9 +137,9 @@ def _checked_choice(workshop: Workshop, choice: object) -> object:
 
 def turnout(workshop: Workshop) -> Turnout:
     voted = db.session.scalar(
-        select(func.count()).select_from(VoterRollEntry).where(
-            VoterRollEntry.workshop_id == workshop.id
-        )
+        select(func.count())
+        .select_from(VoterRollEntry)
+        .where(VoterRollEntry.workshop_id == workshop.id)
     )
     present = sum(1 for p in workshop.participants if p.present)
     return Turnout(voted=voted or 0, eligible=max(present, voted or 0))

@@ -133,7 +133,10 @@ def join(workshop: Workshop, name: object, table_id: object = None) -> tuple[Par
     home, role = _home_for(workshop, clean_name, table_id)
     token = secrets.token_urlsafe(24)  # 192 bits
     participant = Participant(
-        workshop=workshop, token_hash=_hash_token(token), name=clean_name, home_table=home,
+        workshop=workshop,
+        token_hash=_hash_token(token),
+        name=clean_name,
+        home_table=home,
         role=role,
     )
     db.session.add(participant)
@@ -141,8 +144,12 @@ def join(workshop: Workshop, name: object, table_id: object = None) -> tuple[Par
     if workshop.current_round >= 0:
         # A late joiner sits at home in the round under way, then joins the rotation.
         db.session.add(
-            Seat(workshop_id=workshop.id, participant_id=participant.id,
-                 round_position=workshop.current_round, table_id=home.id)
+            Seat(
+                workshop_id=workshop.id,
+                participant_id=participant.id,
+                round_position=workshop.current_round,
+                table_id=home.id,
+            )
         )
         _replan_future_rounds(workshop)
     db.session.commit()
@@ -151,9 +158,7 @@ def join(workshop: Workshop, name: object, table_id: object = None) -> tuple[Par
 
 def _home_for(workshop: Workshop, name: str, table_id: object) -> tuple[CafeTable, str]:
     tables = workshop.tables
-    booked = next(
-        (r for r in workshop.roster if r["name"].casefold() == name.casefold()), None
-    )
+    booked = next((r for r in workshop.roster if r["name"].casefold() == name.casefold()), None)
     if booked is not None:
         table = tables[booked["table"]]
         role = booked["role"]
@@ -161,16 +166,12 @@ def _home_for(workshop: Workshop, name: str, table_id: object) -> tuple[CafeTabl
             role = "member"
         return table, role
     if workshop.home_tables == "choose":
-        chosen = next((t for t in tables if _same_id(t.id, table_id)), None)
+        chosen = next((t for t in tables if str(t.id) == str(table_id)), None)
         if chosen is None:
             raise ActionRefused("Please choose your table.")
         return chosen, "member"
     sizes = Counter(p.home_table_id for p in workshop.participants)
     return min(tables, key=lambda t: (sizes[t.id], t.position)), "member"
-
-
-def _same_id(row_id: int, raw: object) -> bool:
-    return str(row_id) == str(raw) if raw not in (None, "") else False
 
 
 def _role_holder(table: CafeTable, role: str) -> Participant | None:
@@ -245,9 +246,9 @@ def set_present(workshop: Workshop, participant_id: object, present: object) -> 
 
 
 def _participant_in(workshop: Workshop, participant_id: object) -> Participant:
-    participant = db.session.get(Participant, participant_id) if isinstance(
-        participant_id, int
-    ) else None
+    participant = (
+        db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
+    )
     if participant is None or participant.workshop_id != workshop.id:
         raise ActionRefused("No such participant in this workshop.")
     return participant
@@ -360,9 +361,7 @@ def _replan_future_rounds(workshop: Workshop) -> None:
         for r in range(first_unplayed)
     ]
     db.session.execute(
-        delete(Seat).where(
-            Seat.workshop_id == workshop.id, Seat.round_position >= first_unplayed
-        )
+        delete(Seat).where(Seat.workshop_id == workshop.id, Seat.round_position >= first_unplayed)
     )
     _write_plan(workshop, played=played, first_unplayed=first_unplayed, budget=REPLAN_BUDGET)
 

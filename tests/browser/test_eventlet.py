@@ -148,7 +148,7 @@ def test_a_short_workshop_over_real_sockets(
     response = requests.get(
         f"{server.base_url}{workshop.facilitator_path}/results.csv", timeout=10
     )
-    assert response.status_code == 200
+    assert response.status_code == 200, server.log()[-4000:]
     assert response.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     # Borda over 3 challenges: 3, 2, 1 points per ballot.

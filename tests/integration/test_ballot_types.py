@@ -41,8 +41,9 @@ def test_dots_ballot_within_limits(
     app: Flask, workshop: Any, phones: list[Any], facilitator: Any
 ) -> None:
     a, b, c = to_shortlist(facilitator)
-    ack = act(facilitator, "set_ballot",
-              {"ballot_type": "dots", "points_budget": 4, "points_per_item": 2})
+    ack = act(
+        facilitator, "set_ballot", {"ballot_type": "dots", "points_budget": 4, "points_per_item": 2}
+    )
     assert ack["ok"], ack
     assert phones[0].snapshot()["workshop"]["ballot"]["type"] == "dots"
     act(facilitator, "open_vote")
@@ -88,8 +89,9 @@ def test_ballot_settings_are_checked_and_frozen_once_the_vote_opens(
     assert not mismatch["ok"]
     bad_limit = act(facilitator, "set_ballot", {"ballot_type": "dots", "points_budget": 0})
     assert not bad_limit["ok"] and "1 to 100" in bad_limit["error"]
-    over = act(facilitator, "set_ballot",
-               {"ballot_type": "dots", "points_budget": 2, "points_per_item": 3})
+    over = act(
+        facilitator, "set_ballot", {"ballot_type": "dots", "points_budget": 2, "points_per_item": 3}
+    )
     assert not over["ok"]
     assert act(facilitator, "set_ballot", {"ballot_type": "ranking", "method": "schulze"})["ok"]
     assert phones[0].act("set_ballot", {"ballot_type": "dots"})["ok"] is False
@@ -97,7 +99,10 @@ def test_ballot_settings_are_checked_and_frozen_once_the_vote_opens(
     late = act(facilitator, "set_ballot", {"ballot_type": "dots"})
     assert not late["ok"] and "before the vote opens" in late["error"]
     assert phones[0].snapshot()["workshop"]["ballot"] == {
-        "type": "ranking", "method": "schulze", "points_budget": 5, "points_per_item": 3,
+        "type": "ranking",
+        "method": "schulze",
+        "points_budget": 5,
+        "points_per_item": 3,
         "approvals_max": 3,
     }
 

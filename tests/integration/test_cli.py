@@ -23,7 +23,9 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def test_import_prints_the_join_code(database: Path) -> None:
-    result = CliRunner().invoke(cli, ["import", str(sample_plans_dir() / "hedensted-kernegrupper.toml")])
+    result = CliRunner().invoke(
+        cli, ["import", str(sample_plans_dir() / "hedensted-kernegrupper.toml")]
+    )
     assert result.exit_code == 0, result.output
     assert "Join code: " in result.output
     assert "/facilitate/" in result.output

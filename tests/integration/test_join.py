@@ -125,3 +125,30 @@ def test_volunteering_for_a_taken_role_is_refused(
     assert not refused["ok"]
     assert "already has a Referent" in refused["error"]
     assert tablemate.snapshot()["me"]["role"] == "member"
+
+
+def test_choose_your_table_and_names_booked_by_the_plan(app: Flask) -> None:
+    from cocreate.plans import load_plan, sample_plans_dir
+    from cocreate.workshop import services
+
+    plan = load_plan(sample_plans_dir() / "hedensted-kernegrupper.toml")
+    workshop = services.create_workshop(plan)
+    client = app.test_client()
+    form = client.get(f"/j/{workshop.code}").get_data(as_text=True)
+    assert 'name="table_id"' in form and "Fritid og Fællesskab" in form
+
+    refused = client.post(f"/j/{workshop.code}", data={"name": "Uden Bord"})
+    assert refused.status_code == 400 and "choose your table" in refused.get_data(as_text=True)
+    chosen = workshop.tables[2]
+    ok = client.post(f"/j/{workshop.code}", data={"name": "Med Bord", "table_id": str(chosen.id)})
+    assert ok.status_code == 303
+    assert (
+        db.session.scalar(select(Participant).where(Participant.name == "Med Bord")).home_table_id
+        == chosen.id
+    )
+
+    booked = plan.participants[0]
+    other = app.test_client().post(f"/j/{workshop.code}", data={"name": booked.name.upper()})
+    assert other.status_code == 303  # a booked name needs no table choice
+    person = db.session.scalar(select(Participant).where(Participant.name == booked.name.upper()))
+    assert person.home_table.position == booked.table and person.role == booked.role

@@ -82,14 +82,18 @@ def test_notetaker_edits_and_removes_notes_at_their_table_others_cannot(
 ) -> None:
     phones = started(join_phone, facilitator, n=12)
     snaps = [p.snapshot() for p in phones]
-    notetaker = next(p for p, s in zip(phones, snaps, strict=True) if s["me"]["role"] == "notetaker")
+    notetaker = next(
+        p for p, s in zip(phones, snaps, strict=True) if s["me"]["role"] == "notetaker"
+    )
     table = notetaker.snapshot()["me"]["home"]["id"]
     author = next(
-        p for p, s in zip(phones, snaps, strict=True)
+        p
+        for p, s in zip(phones, snaps, strict=True)
         if s["me"]["role"] == "member" and s["seat"]["id"] == table
     )
     stranger = next(
-        p for p, s in zip(phones, snaps, strict=True)
+        p
+        for p, s in zip(phones, snaps, strict=True)
         if s["me"]["role"] == "member" and s["seat"]["id"] != table
     )
     note_id = author.act("add_note", {"field": "ideas", "text": "Første udkast"})["note_id"]
@@ -110,7 +114,8 @@ def test_host_sees_earlier_rounds_at_home_and_travellers_see_only_this_round(
     host = next(p for p in phones if p.snapshot()["me"]["role"] == "host")
     home = host.snapshot()["me"]["home"]["id"]
     writer = next(
-        p for p in phones
+        p
+        for p in phones
         if p.snapshot()["me"]["role"] == "member" and p.snapshot()["seat"]["id"] == home
     )
     writer.act("add_note", {"field": "ideas", "text": "Idé fra runde 1"})

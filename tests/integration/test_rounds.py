@@ -27,8 +27,15 @@ def test_a_participant_cannot_send_facilitator_events(
     app: Flask, workshop: Any, join_phone: Any
 ) -> None:
     phone = join_phone("Freja")
-    for event in ("start_round", "end_round", "begin_consolidation", "open_vote", "close_vote",
-                  "set_role", "shortlist_add"):
+    for event in (
+        "start_round",
+        "end_round",
+        "begin_consolidation",
+        "open_vote",
+        "close_vote",
+        "set_role",
+        "shortlist_add",
+    ):
         ack = phone.act(event, {"participant_id": 1, "role": "host", "text": "x"})
         assert ack == {"ok": False, "error": "Only the facilitator can do that."}, event
     db.session.expire_all()
@@ -137,9 +144,7 @@ def test_facilitator_sets_roles_and_previous_holder_becomes_member(
     roles = {pid: db.session.get(Participant, pid).role for pid in same_table}
     assert roles[same_table[0]] == "member" and roles[same_table[1]] == "host"
     assert not act(facilitator, "set_role", {"participant_id": 999, "role": "host"})["ok"]
-    assert not act(facilitator, "set_role", {"participant_id": same_table[0], "role": "boss"})[
-        "ok"
-    ]
+    assert not act(facilitator, "set_role", {"participant_id": same_table[0], "role": "boss"})["ok"]
     assert db.session.scalar(select(Participant.role).where(Participant.id == 999)) is None
 
 
@@ -154,7 +159,9 @@ def test_moving_someone_replans_only_the_coming_rounds(
     other_table = next(t for t in ws.tables if t.id != traveller.home_table_id)
     round_one = services.seating(ws, 0)
 
-    ack = act(facilitator, "move_home", {"participant_id": traveller.id, "table_id": other_table.id})
+    ack = act(
+        facilitator, "move_home", {"participant_id": traveller.id, "table_id": other_table.id}
+    )
 
     assert ack["ok"], ack
     db.session.expire_all()

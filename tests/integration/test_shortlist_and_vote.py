@@ -58,9 +58,9 @@ def test_shortlist_add_merge_edit_remove(
     ]
     again = act(facilitator, "shortlist_add", {"note_id": notes[2]})
     assert again == {"ok": False, "error": "That note is already on the shortlist."}
-    assert act(facilitator, "shortlist_edit", {"challenge_id": first["id"], "text": "Klarere team"})[
-        "ok"
-    ]
+    assert act(
+        facilitator, "shortlist_edit", {"challenge_id": first["id"], "text": "Klarere team"}
+    )["ok"]
     listed = shortlist(facilitator)
     assert listed[0]["text"] == "Klarere team"
     assert [s["note_id"] for s in listed[0]["sources"]] == [notes[0], notes[2]]
@@ -179,7 +179,9 @@ def test_turnout_only_while_voting_then_ranked_result_with_ties(
     results = act(facilitator, "sync")["snapshot"]["results"]
     # Borda, 3 candidates: a = 3+2+2 = 7, b = 2+3+1 = 6, c = 1+1+3 = 5.
     assert [(r["rank"], r["id"], r["score"]) for r in results["rows"]] == [
-        (1, a, 7), (2, b, 6), (3, c, 5),
+        (1, a, 7),
+        (2, b, 6),
+        (3, c, 5),
     ]
     assert "Borda" in results["method_sentence"]
     assert phones[5].snapshot()["results"]["rows"][0]["id"] == a

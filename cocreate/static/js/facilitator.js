@@ -10,6 +10,10 @@
     draft: "Draft", lobby: "Lobby", rounds: "Rounds", consolidation: "Shortlist",
     voting: "Voting", results: "Results", closed: "Closed",
   };
+  // The same page serves the laptop's control view and, with ?view=present, the projector's
+  // clean presentation; both follow the same snapshots, so two windows stay in sync.
+  const presenting = new URLSearchParams(window.location.search).get("view") === "present";
+  document.body.classList.toggle("presenting", presenting);
   let snap = null;
   let stageKey = "";
   let peopleOpen = false;  // the People panel stays open across re-renders
@@ -93,6 +97,14 @@
 
   function peopleByTable() {
     const s = snap;
+    if (presenting) {
+      return '<div class="tables-grid" id="people-grid">' + s.tables.map(function (t) {
+        const people = s.participants.filter((p) => p.home_table_id === t.id && p.present);
+        return '<section class="table-card" data-table="' + t.id + '"><h3>' + t.number + ". " + esc(t.name) + "</h3>" +
+          (t.topic ? '<p class="topic">' + esc(t.topic) + "</p>" : "") + "<ul>" +
+          people.map((p) => "<li>" + esc(p.name) + roleTag(p.role) + "</li>").join("") + "</ul></section>";
+      }).join("") + "</div>";
+    }
     return '<div class="tables-grid" id="people-grid">' + s.tables.map(function (t) {
       const people = s.participants.filter((p) => p.home_table_id === t.id);
       return '<section class="table-card" data-table="' + t.id + '"><h3>' + t.number + ". " + esc(t.name) + "</h3>" +
@@ -128,7 +140,7 @@
       if (s.plan_quality) html += '<p class="small" id="plan-quality">Rotation plan: ' + esc(s.plan_quality) + "</p>";
     }
     html += '<h2>The wall</h2><div class="tables-grid" id="wall">' + wall() + "</div>";
-    html += '<details class="people"' + (peopleOpen ? " open" : "") + ' id="people"><summary>People: move, mark as gone, change roles (' +
+    if (!presenting) html += '<details class="people"' + (peopleOpen ? " open" : "") + ' id="people"><summary>People: move, mark as gone, change roles (' +
       snap.participants.filter((p) => p.present).length + " here)</summary>" + peopleByTable() + "</details>";
     return html;
   }
@@ -150,6 +162,10 @@
 
   function renderConsolidation() {
     const s = snap;
+    if (presenting) {
+      return '<h1>Shortlist: ' + s.challenges.length + " of " + s.workshop.shortlist_size + '</h1><ol class="shortlist big" id="shortlist">' +
+        s.challenges.map((c) => '<li class="shortlist-item">' + esc(c.text) + "</li>").join("") + "</ol>";
+    }
     const listed = new Set(s.challenges.flatMap((c) => c.sources.map((src) => src.note_id)));
     const candidates = s.notes.filter((n) => n.field === s.workshop.challenge_field && !listed.has(n.id));
     const full = s.challenges.length >= s.workshop.shortlist_size;
