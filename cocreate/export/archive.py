@@ -73,7 +73,7 @@ def workshop_archive(export: WorkshopExport) -> dict[str, Any]:
             {"name": r["name"], "table": r["table"] + 1, "role": r["role"]} for r in export.roster
         ],
         "participants": [
-            {"id": p.id, "home_table": p.home_table, "role": p.role}
+            {"id": p.id, "home_table": p.home_table, "role": p.role, "present": p.present}
             | ({"name": p.name} if export.names_included else {})
             for p in export.participants
         ],

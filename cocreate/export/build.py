@@ -96,6 +96,7 @@ def build_export(workshop: Workshop, *, include_names: bool = False) -> Workshop
                 name=p.name if include_names else None,
                 home_table=table_number[p.home_table_id],
                 role=p.role,
+                present=p.present,
             )
             for p in workshop.participants
         ),

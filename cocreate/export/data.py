@@ -60,6 +60,7 @@ class ParticipantData:
     name: str | None  # None unless names were asked for: they are the only personal data
     home_table: int
     role: str
+    present: bool  # False once the facilitator marked them as gone
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,6 @@ class Bar:
     width: float
     label: str
     score: str
-    tied: bool
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,6 @@ def score_chart(export: WorkshopExport) -> Chart:
             width=round(BAR_SPACE * max(row.score, 0) / top, 1),
             label=_short(f"{row.rank}. {export.challenge(row.challenge).text}"),
             score=score_text(row.score),
-            tied=row.tied,
         )
         for index, row in enumerate(rows)
     )

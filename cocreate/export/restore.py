@@ -115,6 +115,8 @@ def _check_references(data: Mapping[str, Any]) -> None:
     for person in data["participants"]:
         _member(person["home_table"], tables, "participants[].home_table")
         _member(person["role"], ROLES, "participants[].role")
+        if not isinstance(person["present"], bool):
+            raise TypeError(f"participants[].present must be true or false: {person['present']!r}")
     for seat in data["seats"]:
         _member(seat["round"], rounds, "seats[].round")
         _member(seat["participant"], people, "seats[].participant")
@@ -182,6 +184,7 @@ def _restore_state(workshop: Workshop, data: Mapping[str, Any]) -> None:
             name=p.get("name") or placeholder.format(number=p["id"]),
             home_table=tables[p["home_table"] - 1],
             role=p["role"],
+            present=p["present"],
         )
         for p in data["participants"]
     ]
@@ -232,8 +235,10 @@ def _restore_state(workshop: Workshop, data: Mapping[str, Any]) -> None:
         for b in data["ballots"]
     )
     # The archive keeps how many voted, never who: the roll is refilled with people drawn at
-    # random, so turnout counts right and the imported roll says nothing about anyone.
-    voters = secrets.SystemRandom().sample(people, data["turnout"]["voted"])
+    # random (present ones first), so turnout counts right and says nothing about anyone.
+    voted = data["turnout"]["voted"]
+    present = [p for p in people if p.present]
+    voters = secrets.SystemRandom().sample(present if voted <= len(present) else people, voted)
     db.session.add_all(
         VoterRollEntry(workshop_id=workshop.id, participant_id=p.id) for p in voters
     )

@@ -36,8 +36,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "round_column": "Runde",
         "round": "Runde {number}",
         "no_notes": "Ingen noter.",
-        "footer": "Lavet med cocreate. Stemmerne var anonyme: ingen stemmeseddel kan føres "
-        "tilbage til den, der afgav den.",
+        "anonymity": "Afstemningen var anonym: ingen stemmeseddel kan føres tilbage til den, "
+        "der afgav den.",
         "ballot_receipt": "Kvittering",
         "choice_number": "Valg {number}",
         "field": "Felt",
@@ -83,8 +83,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "round_column": "Round",
         "round": "Round {number}",
         "no_notes": "No notes.",
-        "footer": "Made with cocreate. The vote was anonymous: no ballot can be traced back "
-        "to the person who cast it.",
+        "anonymity": "The vote was anonymous: no ballot can be traced back to the person who "
+        "cast it.",
         "ballot_receipt": "Receipt",
         "choice_number": "Choice {number}",
         "field": "Field",

@@ -46,7 +46,7 @@ def plan_rotation(
     )
     # The search stops a little early: writing out the plan takes time too.
     free = _seat_free_rounds(
-        problem, seed, budget=work_budget(time_budget), deadline=started + 0.9 * time_budget
+        problem, seed, budget=work_budget(time_budget), deadline=started + 0.85 * time_budget
     )
     return _assemble(problem, free)
 

@@ -87,6 +87,8 @@ def anneal(
             temperature = START_TEMPERATURE * math.exp(cooling * work / budget)
         if not conflicted or step % REBUILD_EVERY == 0:
             # Appending after each swap misses seats whose conflicts changed elsewhere.
+            if time.monotonic() > deadline:
+                break
             conflicted = [
                 (rnd, p) for rnd in range(n_free) for p in movable if seating.conflict(rnd, p)
             ]

@@ -37,6 +37,7 @@ PROJECTOR_VIEWPORT = {"width": 1920, "height": 1080}
 PHONE_VIEWPORT = {"width": 390, "height": 844}
 SMALL_PHONE_VIEWPORT = {"width": 360, "height": 640}
 
+UI_TIMEOUT_MS = 20_000  # how long `expect` waits for the pages
 SERVER_START_TIMEOUT_S = 30.0
 SERVER_STOP_TIMEOUT_S = 10.0
 

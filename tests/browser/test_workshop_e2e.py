@@ -55,7 +55,6 @@ HOST_PHONE = 0  # volunteers as host in the lobby, so stays home
 SCREENSHOT_PHONE = 1  # a traveller on a 390 px phone
 SMALL_PHONE = 2  # the 360 x 640 phone
 
-UI_TIMEOUT_MS = 15_000
 TABLE_LINE = re.compile(r"Table (\d+) — ")
 
 
@@ -106,7 +105,6 @@ def test_a_whole_workshop_from_qr_code_to_csv(
     start_server: StartServer,
     screenshots_dir: Path,
 ) -> None:
-    expect.set_options(timeout=UI_TIMEOUT_MS)
     server, workshop = start_server(PLAN_FILE, worker="gevent")
     projector = browser.new_context(viewport=PROJECTOR_VIEWPORT).new_page()
     projector.goto(server.base_url + workshop.facilitator_path)
