@@ -13,7 +13,7 @@ from cocreate.db import db
 from cocreate.rotation import score_plan
 from cocreate.timeutil import to_epoch_ms, utcnow
 from cocreate.voting import services as voting
-from cocreate.voting.explain import METHOD_SENTENCES
+from cocreate.voting.explain import method_sentence
 from cocreate.workshop import services as workshop_services
 from cocreate.workshop.models import CafeTable, Note, Participant, Workshop
 
@@ -302,7 +302,8 @@ def _results_info(workshop: Workshop) -> dict[str, Any] | None:
         "withheld": outcome.withheld,
         "min_ballots": workshop.min_ballots,
         "method": workshop.vote_method,
-        "method_sentence": METHOD_SENTENCES[workshop.vote_method].format(n=n, n_1=n - 1),
+        "method_sentence": method_sentence(workshop.vote_method, n, "en"),
+        "robustness": outcome.robustness,
         "rows": [
             {
                 "rank": row.rank,

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from cocreate.db import db
 from cocreate.errors import ActionRefused
 from cocreate.plans import BALLOT_FOR_METHOD
+from cocreate.voting.explain import robustness
 from cocreate.voting.models import Ballot, VoterRollEntry
 from cocreate.voting.tally import InvalidBallot, TallyResult, tally, validate_ballot
 from cocreate.workshop.models import Challenge, Participant, Workshop
@@ -38,6 +39,7 @@ class Results:
     withheld: bool  # too few ballots to reveal without exposing individual votes
     tally: TallyResult | None
     challenges: list[Challenge]
+    robustness: str | None = None  # do Borda and Schulze agree? (ranking ballots only)
 
 
 def open_vote(workshop: Workshop) -> None:
@@ -183,7 +185,18 @@ def results(workshop: Workshop) -> Results:
     outcome = tally(
         workshop.vote_method, [str(c.id) for c in challenges], choices, **ballot_limits(workshop)
     )
-    return Results(ballots=len(choices), withheld=False, tally=outcome, challenges=challenges)
+    robust = None
+    if workshop.ballot_type == "ranking":
+        robust = robustness(
+            [str(c.id) for c in challenges], choices, labels={str(c.id): c.text for c in challenges}
+        )
+    return Results(
+        ballots=len(choices),
+        withheld=False,
+        tally=outcome,
+        challenges=challenges,
+        robustness=robust,
+    )
 
 
 @dataclass(frozen=True)

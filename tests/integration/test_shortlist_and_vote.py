@@ -184,6 +184,7 @@ def test_turnout_only_while_voting_then_ranked_result_with_ties(
         (3, c, 5),
     ]
     assert "Borda" in results["method_sentence"]
+    assert "Schulze" in results["robustness"]  # counted both ways: does the order hold?
     assert phones[5].snapshot()["results"]["rows"][0]["id"] == a
 
 

@@ -55,14 +55,23 @@
       html += button("close_vote", "Close the vote and reveal");
     } else if (phase === "results") {
       if (s.results && !s.results.withheld) {
-        html += '<a class="button secondary" id="download-csv" href="' + esc(controls.dataset.csv) + '" download>Download results (CSV)</a>';
+        html += downloads();
       }
       html += button("close_workshop", "Close the workshop", "secondary");
     } else if (phase === "closed" && s.results && !s.results.withheld) {
-      html += '<a class="button secondary" id="download-csv" href="' + esc(controls.dataset.csv) + '" download>Download results (CSV)</a>';
+      html += downloads();
     }
     actions.innerHTML = html;
     document.getElementById("phase-label").textContent = PHASE_NAMES[phase] || phase;
+  }
+
+  /* Links to every export; the report opens in a tab so it can be printed to PDF. */
+  function downloads() {
+    const base = controls.dataset.exports;
+    const link = (ext, label, attrs) => '<a class="button secondary" id="download-' + ext + '" href="' + esc(base + ext) + '" ' + attrs + ">" + label + "</a>";
+    return link("csv", "CSV", "download") + link("xlsx", "Excel", "download") + link("json", "JSON", "download") +
+      link("html", "Report (print to PDF)", 'target="_blank" rel="noopener"') +
+      '<a class="button secondary" id="ballot-box-link" href="/w/' + encodeURIComponent(controls.dataset.code) + '/ballot-box" target="_blank" rel="noopener">Ballot box</a>';
   }
 
   actions.addEventListener("click", function (event) {
@@ -251,7 +260,8 @@
       return '<h1>Result</h1><p class="prompt" id="withheld">Only ' + r.ballots + " ballots: at least " + r.min_ballots + " are needed to show a result without exposing anyone's vote.</p>";
     }
     const top = Math.max(1, ...r.rows.map((row) => row.score));
-    return '<h1>Result</h1><p class="method">' + esc(r.method_sentence) + " " + r.ballots + ' ballots.</p><ol class="ranking" id="ranking">' +
+    return '<h1>Result</h1><p class="method">' + esc(r.method_sentence) + " " + r.ballots + " ballots." +
+      (r.robustness ? ' <span id="robustness">' + esc(r.robustness) + "</span>" : "") + '</p><ol class="ranking" id="ranking">' +
       r.rows.map(function (row) {
         const width = (100 * row.score / top).toFixed(1);
         return '<li data-rank="' + row.rank + '"><span class="rank">' + row.rank + (row.tied ? "=" : "") + "</span><span>" + esc(row.text) +
