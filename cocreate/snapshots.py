@@ -173,6 +173,9 @@ def _board_round(workshop: Workshop) -> int:
 def _board(workshop: Workshop, names: dict[int, str]) -> dict[str, Any] | None:
     if workshop.phase not in ("lobby", "rounds"):
         return None
+    all_played = workshop.current_round == len(workshop.rounds) - 1
+    if all_played and not workshop.round_running:
+        return None  # everyone is home; nobody goes anywhere any more
     position = _board_round(workshop)
     seats = workshop_services.seating(workshop, position)
     homes = {p.id: p.home_table_id for p in workshop.participants}
@@ -254,17 +257,12 @@ def _free_roles(participant: Participant) -> list[str]:
 
 
 def _visible_notes(participant: Participant, table_now: CafeTable) -> list[Note]:
-    """Stayers brief newcomers, so they see every round's notes at their table; travellers
-    see what is being written at the table they sit at this round."""
-    workshop = participant.workshop
-    query = db.select(Note).where(Note.workshop_id == workshop.id)
-    if participant.stays_home:
-        query = query.where(Note.table_id == participant.home_table_id)
-    else:
-        query = query.where(
-            Note.table_id == table_now.id, Note.round_position == max(workshop.current_round, 0)
-        )
-    return list(db.session.scalars(query.order_by(Note.id)))
+    """The form of the table the participant sits at, every round's notes: hosts brief
+    newcomers from it, and visitors read what earlier rounds wrote before adding theirs."""
+    query = db.select(Note).where(
+        Note.workshop_id == participant.workshop_id, Note.table_id == table_now.id
+    )
+    return list(db.session.scalars(query.order_by(Note.round_position, Note.id)))
 
 
 def _note_info(note: Note) -> dict[str, Any]:

@@ -172,9 +172,10 @@
       });
     }
     const label = (key) => (fields.find((f) => f.key === key) || { label: key }).label;
-    const heading = s.me.role !== "member"
-      ? "The form of " + tableLine(s.me.home) + " (all rounds)"
-      : "Add to the form of " + tableLine(s.seat);
+    const between = s.workshop.phase === "rounds" && !s.round.running && s.next_seat;
+    const heading = between
+      ? "Finish your notes for " + tableLine(s.seat) + " (round " + s.round.number + ")"
+      : "The form of " + tableLine(s.seat);
     el("notes-heading").innerHTML = heading;
     if (editingNote && !s.notes.some((n) => n.id === editingNote.id)) editingNote = null;
     el("notes-list").innerHTML = s.notes.length ? s.notes.map(function (n) {
