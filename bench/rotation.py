@@ -81,9 +81,7 @@ def uneven_cafe(n_tables: int, n_stayers: int, n_travellers: int, n_rounds: int)
 def late_joiners(n_tables: int, n_stayers: int, n_travellers: int, n_rounds: int) -> Instance:
     """Two rounds played, then two people join late and one leaves; re-plan the rest."""
     base = cafe(n_tables, n_stayers, n_travellers, n_rounds)
-    first = plan_rotation(
-        base.homes, n_tables, n_rounds, stayers=base.stayers, time_budget=0.5
-    )
+    first = plan_rotation(base.homes, n_tables, n_rounds, stayers=base.stayers, time_budget=0.5)
     homes = dict(base.homes)
     leaver = sorted(p for p in homes if p not in base.stayers)[-1]
     del homes[leaver]
@@ -171,9 +169,7 @@ HEADER = (
 
 def row(instance: Instance, score: PlanScore, seconds: float) -> str:
     revisits = f"{score.revisits}({score.lower_bound_revisits})"
-    met = (
-        f"{score.min_distinct_met}/{score.mean_distinct_met:.1f}/{score.max_distinct_met_bound}"
-    )
+    met = f"{score.min_distinct_met}/{score.mean_distinct_met:.1f}/{score.max_distinct_met_bound}"
     return (
         f"{instance.name:<46} {score.repeat_pairs:>7} {score.lower_bound_repeats:>6} "
         f"{revisits:>9} {score.max_imbalance:>5} {met:>19} {seconds:>7.2f}"

@@ -12,6 +12,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from cocreate import i18n
 from cocreate.db import db
 from cocreate.extensions import socketio
 
@@ -41,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(app)
 
     db.init_app(app)
+    i18n.init_app(app)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],

@@ -17,6 +17,7 @@ from flask import session
 from cocreate.db import db
 from cocreate.errors import ActionRefused
 from cocreate.extensions import socketio
+from cocreate.i18n import lazy_gettext, use_workshop_language
 from cocreate.workshop.models import Participant, Workshop
 
 
@@ -62,9 +63,9 @@ def notify_changed(
 log = logging.getLogger(__name__)
 
 Ack = dict[str, Any]
-FACILITATOR_ONLY = "Only the facilitator can do that."
-NOT_CONNECTED = "You are not connected to a workshop. Please reload the page."
-MALFORMED = "That request was not understood. Please reload the page."
+FACILITATOR_ONLY = lazy_gettext("Only the facilitator can do that.")
+NOT_CONNECTED = lazy_gettext("You are not connected to a workshop. Please reload the page.")
+MALFORMED = lazy_gettext("That request was not understood. Please reload the page.")
 
 
 def remember_facilitator(workshop: Workshop) -> None:
@@ -82,6 +83,7 @@ def current_actor() -> tuple[Workshop, Participant | None] | None:
     workshop = db.session.get(Workshop, actor["workshop"])
     if workshop is None:
         return None
+    use_workshop_language(workshop.language)
     if actor["participant"] is None:
         return workshop, None
     participant = db.session.get(Participant, actor["participant"])
@@ -107,15 +109,15 @@ def facilitator_event(
     def wrapper(payload: object = None) -> Ack:
         actor = current_actor()
         if actor is None:
-            return {"ok": False, "error": NOT_CONNECTED}
+            return {"ok": False, "error": str(NOT_CONNECTED)}
         workshop, participant = actor
         if participant is not None:
             log.warning("refused facilitator event %s from a participant", handler.__name__)
-            return {"ok": False, "error": FACILITATOR_ONLY}
+            return {"ok": False, "error": str(FACILITATOR_ONLY)}
         if payload is None:
             payload = {}
         if not isinstance(payload, dict):
-            return {"ok": False, "error": MALFORMED}
+            return {"ok": False, "error": str(MALFORMED)}
         return _run(lambda: handler(workshop, payload))
 
     return wrapper
@@ -130,11 +132,11 @@ def participant_event(
     def wrapper(payload: object = None) -> Ack:
         actor = current_actor()
         if actor is None or actor[1] is None:
-            return {"ok": False, "error": NOT_CONNECTED}
+            return {"ok": False, "error": str(NOT_CONNECTED)}
         if payload is None:
             payload = {}
         if not isinstance(payload, dict):
-            return {"ok": False, "error": MALFORMED}
+            return {"ok": False, "error": str(MALFORMED)}
         participant = actor[1]
         return _run(lambda: handler(participant, payload))
 

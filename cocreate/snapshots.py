@@ -10,6 +10,7 @@ from typing import Any
 from flask import url_for
 
 from cocreate.db import db
+from cocreate.i18n import _, current_language
 from cocreate.rotation import score_plan
 from cocreate.timeutil import to_epoch_ms, utcnow
 from cocreate.voting import services as voting
@@ -215,19 +216,23 @@ def _plan_quality(workshop: Workshop) -> str | None:
         return_home=True,
     )
     if score.repeat_pairs == 0:
-        sentence = "No one meets anyone twice."
+        sentence = _("No one meets anyone twice.")
     elif score.repeat_pairs <= score.lower_bound_repeats:
-        sentence = (
-            f"{score.repeat_pairs} repeated meetings, the fewest possible here "
-            "(hosts and note-takers sit together every round)."
+        sentence = _(
+            "%(repeats)d repeated meetings, the fewest possible here "
+            "(hosts and note-takers sit together every round).",
+            repeats=score.repeat_pairs,
         )
     else:
-        sentence = (
-            f"{score.repeat_pairs} repeated meetings; the minimum possible here is "
-            f"{score.lower_bound_repeats}."
+        sentence = _(
+            "%(repeats)d repeated meetings; the minimum possible here is %(bound)d.",
+            repeats=score.repeat_pairs,
+            bound=score.lower_bound_repeats,
         )
     if score.revisits:
-        sentence += f" {score.revisits} visits to a table someone already sat at."
+        sentence += " " + _(
+            "%(visits)d visits to a table someone already sat at.", visits=score.revisits
+        )
     return sentence
 
 
@@ -300,7 +305,7 @@ def _results_info(workshop: Workshop) -> dict[str, Any] | None:
         "withheld": outcome.withheld,
         "min_ballots": workshop.min_ballots,
         "method": workshop.vote_method,
-        "method_sentence": method_sentence(workshop.vote_method, n, "en"),
+        "method_sentence": method_sentence(workshop.vote_method, n, current_language()),
         "robustness": outcome.robustness,
         "rows": [
             {

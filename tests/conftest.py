@@ -98,10 +98,12 @@ def workshop(app: Flask, plan: Any) -> Any:
 class Phone:
     """A participant's phone: an HTTP client holding the cookie, and its socket."""
 
-    def __init__(self, app: Flask, code: str, name: str) -> None:
+    def __init__(self, app: Flask, code: str, name: str, language: str = "en") -> None:
         from cocreate.extensions import socketio
 
         self.http: FlaskClient = app.test_client()
+        # Tests read English messages; the workshop itself is Danish, as the samples are.
+        self.http.set_cookie("cocreate_lang", language)
         response = self.http.post(f"/j/{code}", data={"name": name})
         assert response.status_code == 303, response.get_data(as_text=True)
         self.socket: SocketIOTestClient = socketio.test_client(
@@ -131,8 +133,10 @@ def join_phone(app: Flask, workshop: Any):
 def facilitator(app: Flask, workshop: Any) -> SocketIOTestClient:
     from cocreate.extensions import socketio
 
+    http = app.test_client()
+    http.set_cookie("cocreate_lang", "en")
     client = socketio.test_client(
-        app, auth={"code": workshop.code, "key": workshop.facilitator_key}
+        app, flask_test_client=http, auth={"code": workshop.code, "key": workshop.facilitator_key}
     )
     assert client.is_connected()
     return client

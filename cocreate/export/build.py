@@ -30,6 +30,7 @@ from cocreate.export.data import (
     VoteSettings,
     WorkshopExport,
 )
+from cocreate.i18n import _
 from cocreate.plans import PlanError, parse_plan, plan_to_toml
 from cocreate.voting import services as voting
 from cocreate.voting.explain import compare_borda_schulze
@@ -43,8 +44,12 @@ def exportable_results(workshop: Workshop) -> voting.Results:
     outcome = voting.results(workshop)  # refuses before the vote has closed
     if outcome.withheld:
         raise ActionRefused(
-            f"Only {outcome.ballots} ballots: results are withheld below "
-            f"{workshop.min_ballots}, so nothing can be exported."
+            _(
+                "Only %(ballots)d ballots: results are withheld below %(minimum)d, "
+                "so nothing can be exported.",
+                ballots=outcome.ballots,
+                minimum=workshop.min_ballots,
+            )
         )
     return outcome
 
@@ -159,9 +164,7 @@ def _seats(
     return tuple(sorted(seats, key=lambda s: (s.round, s.participant)))
 
 
-def _shuffled_ballots(
-    workshop: Workshop, challenge_ref: dict[str, int]
-) -> tuple[BallotData, ...]:
+def _shuffled_ballots(workshop: Workshop, challenge_ref: dict[str, int]) -> tuple[BallotData, ...]:
     rows = db.session.execute(
         select(Ballot.receipt, Ballot.choice).where(Ballot.workshop_id == workshop.id)
     ).all()

@@ -6,6 +6,7 @@ from flask import Blueprint, Response, abort, request
 
 from cocreate.errors import ActionRefused
 from cocreate.export.formats import FORMATS, export_file, file_name
+from cocreate.i18n import _, use_workshop_language
 from cocreate.workshop import services
 
 bp = Blueprint("export", __name__)
@@ -38,7 +39,8 @@ def results_as_html(code: str, key: str) -> Response:
 def _download(code: str, key: str, fmt: str, *, include_names: bool = False) -> Response:
     workshop = services.workshop_by_code(code)
     if workshop is None or not services.facilitator_key_matches(workshop, key):
-        abort(403, description="This facilitator link is not valid.")
+        abort(403, description=_("This facilitator link is not valid."))
+    use_workshop_language(workshop.language)
     try:
         body = export_file(workshop, fmt, include_names=include_names)
     except ActionRefused as refused:

@@ -179,8 +179,10 @@ def _future_repeats(problem: Problem, limits: SizeLimits, n_free: int, met: list
     together = forced + max(0, n_free * per_round - forced_meetings - unmet_ts - unmet_tt)
 
     groups = max(
-        (_group_repeats_per_round(problem, seating, low, high) for seating in
-         problem.fixed_rounds[: problem.n_counted_rounds]),
+        (
+            _group_repeats_per_round(problem, seating, low, high)
+            for seating in problem.fixed_rounds[: problem.n_counted_rounds]
+        ),
         default=0,
     )
     return max(by_class, together, n_free * groups)
@@ -284,18 +286,16 @@ def _distinct_met(problem: Problem, limits: SizeLimits, n_free: int) -> int:
         known[person].discard(pid)
         known_current = [index[o] for o in known[person] if o in index]
         unmet_stayers = current_stayers - sum(problem.is_stayer[o] for o in known_current)
-        unmet_travellers = current_travellers - sum(
-            not problem.is_stayer[o] for o in known_current
-        )
+        unmet_travellers = current_travellers - sum(not problem.is_stayer[o] for o in known_current)
         if problem.is_stayer[person]:
             table = problem.homes[person]
             # Only the stayers of the own table can still be met (they always are).
-            new_stayers = stayer_counts[table] - 1 - sum(
-                problem.is_stayer[o] and problem.homes[o] == table for o in known_current
+            new_stayers = (
+                stayer_counts[table]
+                - 1
+                - sum(problem.is_stayer[o] and problem.homes[o] == table for o in known_current)
             )
-            new_travellers = min(
-                unmet_travellers, n_free * (limits.high - stayer_counts[table])
-            )
+            new_travellers = min(unmet_travellers, n_free * (limits.high - stayer_counts[table]))
         else:
             unmet_travellers -= 1  # oneself
             new_stayers = min(unmet_stayers, n_free * most_stayers)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from cocreate.db import db
 from cocreate.errors import ActionRefused
+from cocreate.i18n import _, current_language
 from cocreate.plans import BALLOT_FOR_METHOD
 from cocreate.voting.explain import robustness
 from cocreate.voting.models import Ballot, VoterRollEntry
@@ -44,9 +45,9 @@ class Results:
 
 def open_vote(workshop: Workshop) -> None:
     if workshop.phase != "consolidation":
-        raise ActionRefused("The vote opens after the shortlist is made.")
+        raise ActionRefused(_("The vote opens after the shortlist is made."))
     if len(workshop.challenges) < 2:
-        raise ActionRefused("Put at least two challenges on the shortlist before the vote.")
+        raise ActionRefused(_("Put at least two challenges on the shortlist before the vote."))
     workshop.phase = "voting"
     db.session.commit()
 
@@ -69,22 +70,22 @@ def set_ballot(
 ) -> None:
     """Before the vote opens the facilitator may pick another ballot type and its limits."""
     if workshop.phase not in ("lobby", "rounds", "consolidation"):
-        raise ActionRefused("The ballot can only change before the vote opens.")
+        raise ActionRefused(_("The ballot can only change before the vote opens."))
     methods = {m for m, b in BALLOT_FOR_METHOD.items() if b == ballot_type}
     if not methods:
-        raise ActionRefused("Unknown ballot type.")
+        raise ActionRefused(_("Unknown ballot type."))
     if method is None:
         method = workshop.vote_method if workshop.vote_method in methods else min(methods)
     if method not in methods:
-        raise ActionRefused("That counting method does not fit this ballot type.")
+        raise ActionRefused(_("That counting method does not fit this ballot type."))
     for name, value in limits.items():
         if value is None:
             continue
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
-            raise ActionRefused("Ballot limits must be whole numbers from 1 to 100.")
+            raise ActionRefused(_("Ballot limits must be whole numbers from 1 to 100."))
         setattr(workshop, name, value)
     if workshop.points_per_item > workshop.points_budget:
-        raise ActionRefused("Points on one challenge cannot exceed the points each person has.")
+        raise ActionRefused(_("Points on one challenge cannot exceed the points each person has."))
     workshop.ballot_type = str(ballot_type)
     workshop.vote_method = str(method)
     db.session.commit()
@@ -96,7 +97,7 @@ def cast_ballot(participant: Participant, choice: object) -> CastOutcome:
     if has_voted(participant):
         return CastOutcome(already_counted=True)
     if workshop.phase != "voting":
-        raise ActionRefused("The vote is not open.")
+        raise ActionRefused(_("The vote is not open."))
     stored = _checked_choice(workshop, choice)
     receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
     db.session.add(VoterRollEntry(workshop_id=workshop.id, participant_id=participant.id))
@@ -117,24 +118,56 @@ def _checked_choice(workshop: Workshop, choice: object) -> object:
     candidates = [str(c.id) for c in workshop.challenges]
     if workshop.ballot_type == "dots":
         if not isinstance(choice, dict):
-            raise ActionRefused("The ballot must give points to challenges.")
+            raise ActionRefused(_("The ballot must give points to challenges."))
         stored: object = {str(k): v for k, v in choice.items() if v != 0}
         if not stored:
-            raise ActionRefused("Place at least one point before voting.")
+            raise ActionRefused(_("Place at least one point before voting."))
     else:
         if not isinstance(choice, list) or not all(isinstance(c, str | int) for c in choice):
-            raise ActionRefused("The ballot must be a list of challenges.")
+            raise ActionRefused(_("The ballot must be a list of challenges."))
         stored = [str(c) for c in choice]
     try:
         validate_ballot(workshop.vote_method, candidates, stored, **ballot_limits(workshop))
     except InvalidBallot as refused:
-        raise ActionRefused(str(refused)) from None
+        raise ActionRefused(_ballot_problem(refused, workshop)) from None
     incomplete = isinstance(stored, list) and sorted(stored) != sorted(candidates)
     if workshop.ballot_type == "ranking" and incomplete:
-        raise ActionRefused("Please place every challenge in your order before voting.")
+        raise ActionRefused(_("Please place every challenge in your order before voting."))
     if workshop.ballot_type == "approval" and not stored:
-        raise ActionRefused("Choose at least one challenge before voting.")
+        raise ActionRefused(_("Choose at least one challenge before voting."))
     return stored
+
+
+def _ballot_problem(refused: InvalidBallot, workshop: Workshop) -> str:
+    """The tally's reason, told to the voter in their language and with the challenge's text."""
+    texts = {str(c.id): c.text for c in workshop.challenges}
+    challenge = texts.get(str(refused.candidate), str(refused.candidate))
+    limit = refused.params.get("limit")
+    messages = {
+        "unknown_candidate": lambda: _(
+            "“%(challenge)s” is not on the shortlist. Please reload the page.",
+            challenge=challenge,
+        ),
+        "repeated_candidate": lambda: _(
+            "“%(challenge)s” is on your ballot more than once.", challenge=challenge
+        ),
+        "points_not_whole": lambda: _("Points must be whole numbers."),
+        "negative_points": lambda: _("Points cannot be negative."),
+        "too_many_points_for_one": lambda: _(
+            "At most %(limit)s points may go to one challenge.", limit=limit
+        ),
+        "too_many_points": lambda: _(
+            "You gave %(total)s points, but you have %(limit)s.",
+            total=refused.params.get("total"),
+            limit=limit,
+        ),
+        "too_many_approvals": lambda: _(
+            "You chose %(count)s challenges, but at most %(limit)s may be chosen.",
+            count=refused.params.get("count"),
+            limit=limit,
+        ),
+    }
+    return messages.get(refused.reason, lambda: _("This ballot cannot be counted."))()
 
 
 def turnout(workshop: Workshop) -> Turnout:
@@ -149,14 +182,14 @@ def turnout(workshop: Workshop) -> Turnout:
 
 def close_vote(workshop: Workshop) -> None:
     if workshop.phase != "voting":
-        raise ActionRefused("The vote is not open.")
+        raise ActionRefused(_("The vote is not open."))
     workshop.phase = "results"
     db.session.commit()
 
 
 def close_workshop(workshop: Workshop) -> None:
     if workshop.phase != "results":
-        raise ActionRefused("Close the vote and show the results first.")
+        raise ActionRefused(_("Close the vote and show the results first."))
     workshop.phase = "closed"
     db.session.commit()
 
@@ -165,7 +198,7 @@ def ballot_box(workshop: Workshop) -> list[Ballot]:
     """Every ballot with its receipt, shuffled, for voters to check theirs once the vote has
     closed."""
     if workshop.phase not in ("results", "closed"):
-        raise ActionRefused("The ballot box opens when the vote has closed.")
+        raise ActionRefused(_("The ballot box opens when the vote has closed."))
     ballots = list(db.session.scalars(select(Ballot).where(Ballot.workshop_id == workshop.id)))
     secrets.SystemRandom().shuffle(ballots)
     return ballots
@@ -175,7 +208,7 @@ def results(workshop: Workshop) -> Results:
     """The tally, only once the vote is closed: nobody, the facilitator included, sees
     partial results."""
     if workshop.phase not in ("results", "closed"):
-        raise ActionRefused("Results are shown only after the vote has closed.")
+        raise ActionRefused(_("Results are shown only after the vote has closed."))
     choices = db.session.scalars(
         select(Ballot.choice).where(Ballot.workshop_id == workshop.id)
     ).all()
@@ -188,7 +221,10 @@ def results(workshop: Workshop) -> Results:
     robust = None
     if workshop.ballot_type == "ranking":
         robust = robustness(
-            [str(c.id) for c in challenges], choices, labels={str(c.id): c.text for c in challenges}
+            [str(c.id) for c in challenges],
+            choices,
+            labels={str(c.id): c.text for c in challenges},
+            language=current_language(),
         )
     return Results(
         ballots=len(choices),

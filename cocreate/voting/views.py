@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, abort, render_template
 
 from cocreate.errors import ActionRefused
+from cocreate.i18n import use_workshop_language
 from cocreate.voting import services as voting
 from cocreate.workshop import services
+from cocreate.workshop.views import unknown_code_message
 
 bp = Blueprint("voting", __name__)
 
@@ -15,7 +17,8 @@ bp = Blueprint("voting", __name__)
 def ballot_box(code: str) -> tuple[str, int] | str:
     workshop = services.workshop_by_code(code)
     if workshop is None:
-        abort(404, description=f"No workshop has the code “{code}”.")
+        abort(404, description=unknown_code_message(code))
+    use_workshop_language(workshop.language)
     try:
         ballots = voting.ballot_box(workshop)
     except ActionRefused as refused:

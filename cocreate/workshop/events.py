@@ -46,7 +46,7 @@ def register_workshop_events(sio: SocketIO) -> None:
     def sync(_payload: object = None) -> dict[str, Any]:
         actor = realtime.current_actor()
         if actor is None:
-            return {"ok": False, "error": realtime.NOT_CONNECTED}
+            return {"ok": False, "error": str(realtime.NOT_CONNECTED)}
         workshop, participant = actor
         if participant is None:
             return {"ok": True, "snapshot": facilitator_snapshot(workshop, _public_url())}

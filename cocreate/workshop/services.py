@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 
 from cocreate.db import db
 from cocreate.errors import ActionRefused
+from cocreate.i18n import _
 from cocreate.plans import Plan, plan_to_toml
 from cocreate.rotation import plan_rotation
 from cocreate.timeutil import utcnow
@@ -128,7 +129,7 @@ def _hash_token(token: str) -> str:
 def join(workshop: Workshop, name: object, table_id: object = None) -> tuple[Participant, str]:
     """Add a participant; returns it with the bearer token for the phone's cookie."""
     if workshop.phase not in PHASES_OPEN_TO_JOIN:
-        raise ActionRefused("This workshop is no longer open for joining.")
+        raise ActionRefused(_("This workshop is no longer open for joining."))
     clean_name = clean_text(name, what="name", max_length=NAME_MAX)
     home, role = _home_for(workshop, clean_name, table_id)
     token = secrets.token_urlsafe(24)  # 192 bits
@@ -168,7 +169,7 @@ def _home_for(workshop: Workshop, name: str, table_id: object) -> tuple[CafeTabl
     if workshop.home_tables == "choose":
         chosen = next((t for t in tables if str(t.id) == str(table_id)), None)
         if chosen is None:
-            raise ActionRefused("Please choose your table.")
+            raise ActionRefused(_("Please choose your table."))
         return chosen, "member"
     sizes = Counter(p.home_table_id for p in workshop.participants)
     return min(tables, key=lambda t: (sizes[t.id], t.position)), "member"
@@ -183,9 +184,9 @@ def _role_holder(table: CafeTable, role: str) -> Participant | None:
 def set_role(workshop: Workshop, participant_id: object, role: object) -> Participant:
     """The facilitator gives someone a role; a previous holder at that table becomes a member."""
     if workshop.phase not in ("lobby", "rounds"):
-        raise ActionRefused("Roles can only change before the shortlist is made.")
+        raise ActionRefused(_("Roles can only change before the shortlist is made."))
     if role not in ROLES:
-        raise ActionRefused("Unknown role.")
+        raise ActionRefused(_("Unknown role."))
     participant = _participant_in(workshop, participant_id)
     if role != "member":
         previous = _role_holder(participant.home_table, str(role))
@@ -202,12 +203,14 @@ def volunteer(participant: Participant, role: object) -> None:
     """A participant takes a free seated role at their own table from the phone."""
     workshop = participant.workshop
     if workshop.phase != "lobby":
-        raise ActionRefused("Roles are settled once the rounds have started.")
+        raise ActionRefused(_("Roles are settled once the rounds have started."))
     if role not in ("host", "notetaker"):
-        raise ActionRefused("Unknown role.")
+        raise ActionRefused(_("Unknown role."))
     holder = _role_holder(participant.home_table, str(role))
     if holder is not None and holder.id != participant.id:
-        raise ActionRefused(f"Your table already has a {workshop.role_label(str(role))}.")
+        raise ActionRefused(
+            _("Your table already has a %(role)s.", role=workshop.role_label(str(role)))
+        )
     participant.role = str(role)
     db.session.commit()
 
@@ -215,11 +218,11 @@ def volunteer(participant: Participant, role: object) -> None:
 def move_home(workshop: Workshop, participant_id: object, table_id: object) -> Participant:
     """The facilitator moves someone to another home table; coming rounds are re-planned."""
     if workshop.phase not in ("lobby", "rounds"):
-        raise ActionRefused("People can only move before the shortlist is made.")
+        raise ActionRefused(_("People can only move before the shortlist is made."))
     participant = _participant_in(workshop, participant_id)
     table = next((t for t in workshop.tables if t.id == table_id), None)
     if table is None:
-        raise ActionRefused("No such table in this workshop.")
+        raise ActionRefused(_("No such table in this workshop."))
     if participant.role != "member" and _role_holder(table, participant.role) is not None:
         participant.role = "member"  # the new table already has someone in that role
     participant.home_table = table
@@ -232,9 +235,9 @@ def move_home(workshop: Workshop, participant_id: object, table_id: object) -> P
 def set_present(workshop: Workshop, participant_id: object, present: object) -> Participant:
     """Mark someone as gone (or back): the coming rounds are re-planned without (with) them."""
     if workshop.phase not in ("lobby", "rounds"):
-        raise ActionRefused("Presence can only change before the shortlist is made.")
+        raise ActionRefused(_("Presence can only change before the shortlist is made."))
     if not isinstance(present, bool):
-        raise ActionRefused("Say whether the person is present.")
+        raise ActionRefused(_("Say whether the person is present."))
     participant = _participant_in(workshop, participant_id)
     participant.present = present
     if not present and participant.role != "member":
@@ -250,7 +253,7 @@ def _participant_in(workshop: Workshop, participant_id: object) -> Participant:
         db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
     )
     if participant is None or participant.workshop_id != workshop.id:
-        raise ActionRefused("No such participant in this workshop.")
+        raise ActionRefused(_("No such participant in this workshop."))
     return participant
 
 
@@ -273,14 +276,14 @@ def _fill_empty_roles(workshop: Workshop) -> None:
 
 def start_next_round(workshop: Workshop) -> Round:
     if workshop.phase not in ("lobby", "rounds"):
-        raise ActionRefused("Rounds can only start in the lobby or between rounds.")
+        raise ActionRefused(_("Rounds can only start in the lobby or between rounds."))
     if workshop.round_running:
-        raise ActionRefused("A round is already running. End it first.")
+        raise ActionRefused(_("A round is already running. End it first."))
     position = workshop.current_round + 1
     if position >= len(workshop.rounds):
-        raise ActionRefused("All rounds have been played. Move on to the shortlist.")
+        raise ActionRefused(_("All rounds have been played. Move on to the shortlist."))
     if not workshop.participants:
-        raise ActionRefused("Nobody has joined yet.")
+        raise ActionRefused(_("Nobody has joined yet."))
     if position == 0:
         _fill_empty_roles(workshop)
         db.session.flush()
@@ -298,14 +301,14 @@ def start_next_round(workshop: Workshop) -> Round:
 
 def extend_round(workshop: Workshop, seconds: int = EXTEND_SECONDS) -> None:
     if not workshop.round_running or workshop.round_deadline is None:
-        raise ActionRefused("No round is running.")
+        raise ActionRefused(_("No round is running."))
     workshop.round_deadline = max(workshop.round_deadline, utcnow()) + timedelta(seconds=seconds)
     db.session.commit()
 
 
 def end_round(workshop: Workshop) -> None:
     if not workshop.round_running:
-        raise ActionRefused("No round is running.")
+        raise ActionRefused(_("No round is running."))
     workshop.rounds[workshop.current_round].ended_at = utcnow()
     workshop.round_running = False
     workshop.round_deadline = None
@@ -314,9 +317,9 @@ def end_round(workshop: Workshop) -> None:
 
 def begin_consolidation(workshop: Workshop) -> None:
     if workshop.phase != "rounds":
-        raise ActionRefused("The shortlist comes after the rounds.")
+        raise ActionRefused(_("The shortlist comes after the rounds."))
     if workshop.round_running:
-        raise ActionRefused("End the current round first.")
+        raise ActionRefused(_("End the current round first."))
     workshop.phase = "consolidation"
     db.session.commit()
 
@@ -420,13 +423,13 @@ def current_table(participant: Participant) -> CafeTable:
 def add_note(participant: Participant, field: object, text: object, client_id: object) -> Note:
     workshop = participant.workshop
     if workshop.phase not in PHASES_WITH_NOTES:
-        raise ActionRefused("Notes can be added during the rounds and the shortlist only.")
+        raise ActionRefused(_("Notes can be added during the rounds and the shortlist only."))
     if not any(f["key"] == field for f in workshop.form_fields):
-        raise ActionRefused("Unknown form field.")
+        raise ActionRefused(_("Unknown form field."))
     if client_id is not None and (
         not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX
     ):
-        raise ActionRefused("Invalid note id.")
+        raise ActionRefused(_("Invalid note id."))
     clean = clean_text(text, what="note", max_length=NOTE_MAX, multiline=True)
     if client_id is not None:
         already = db.session.scalar(
@@ -470,12 +473,12 @@ def delete_note(participant: Participant, note_id: object) -> Note:
 
 def _editable_note(participant: Participant, note_id: object) -> Note:
     if participant.workshop.phase not in PHASES_WITH_NOTES:
-        raise ActionRefused("Notes can no longer be changed.")
+        raise ActionRefused(_("Notes can no longer be changed."))
     note = db.session.get(Note, note_id) if isinstance(note_id, int) else None
     if note is None or note.workshop_id != participant.workshop_id:
-        raise ActionRefused("That note no longer exists.")
+        raise ActionRefused(_("That note no longer exists."))
     if not may_edit_note(participant, note):
-        raise ActionRefused("Only the note's author or the table's note-taker can change it.")
+        raise ActionRefused(_("Only the note's author or the table's note-taker can change it."))
     return note
 
 
@@ -487,7 +490,10 @@ def add_challenge(workshop: Workshop, *, note_id: object = None, text: object = 
     _require_consolidation(workshop)
     if len(workshop.challenges) >= workshop.shortlist_size:
         raise ActionRefused(
-            f"The shortlist is full ({workshop.shortlist_size}). Merge or remove one first."
+            _(
+                "The shortlist is full (%(size)d). Merge or remove one first.",
+                size=workshop.shortlist_size,
+            )
         )
     sources: list[Note] = []
     if note_id is not None:
@@ -534,23 +540,23 @@ def remove_challenge(workshop: Workshop, challenge_id: object) -> None:
 
 def _require_consolidation(workshop: Workshop) -> None:
     if workshop.phase != "consolidation":
-        raise ActionRefused("The shortlist can only change before the vote opens.")
+        raise ActionRefused(_("The shortlist can only change before the vote opens."))
 
 
 def _challenge_in(workshop: Workshop, challenge_id: object) -> Challenge:
     challenge = db.session.get(Challenge, challenge_id) if isinstance(challenge_id, int) else None
     if challenge is None or challenge.workshop_id != workshop.id:
-        raise ActionRefused("That challenge is no longer on the shortlist.")
+        raise ActionRefused(_("That challenge is no longer on the shortlist."))
     return challenge
 
 
 def _unlisted_note(workshop: Workshop, note_id: object) -> Note:
     note = db.session.get(Note, note_id) if isinstance(note_id, int) else None
     if note is None or note.workshop_id != workshop.id:
-        raise ActionRefused("That note no longer exists.")
+        raise ActionRefused(_("That note no longer exists."))
     listed = db.session.scalar(
         select(func.count()).select_from(ChallengeSource).where(ChallengeSource.note_id == note.id)
     )
     if listed:
-        raise ActionRefused("That note is already on the shortlist.")
+        raise ActionRefused(_("That note is already on the shortlist."))
     return note

@@ -19,6 +19,7 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from cocreate.errors import ActionRefused
+from cocreate.i18n import _, use_workshop_language
 from cocreate.realtime import notify_changed
 from cocreate.snapshots import join_url
 from cocreate.workshop import services
@@ -98,17 +99,24 @@ def join_qr(code: str) -> Response:
     return Response(buffer.getvalue(), mimetype="image/svg+xml")
 
 
+def unknown_code_message(code: str) -> str:
+    return _("No workshop has the code “%(code)s”. Check the code on the screen.", code=code)
+
+
 def _workshop_or_404(code: str) -> Workshop:
     workshop = services.workshop_by_code(code)
     if workshop is None:
-        abort(404, description=f"No workshop has the code “{code}”. Check the code on the screen.")
+        abort(404, description=unknown_code_message(code))
+    use_workshop_language(workshop.language)
     return workshop
 
 
 def _facilitated_or_403(code: str, key: str) -> Workshop:
     workshop = _workshop_or_404(code)
     if not services.facilitator_key_matches(workshop, key):
-        abort(403, description="This facilitator link is not valid. Use the link printed at start.")
+        abort(
+            403, description=_("This facilitator link is not valid. Use the link printed at start.")
+        )
     return workshop
 
 

@@ -53,10 +53,10 @@ def test_bad_notes_are_refused_with_a_message_and_nothing_stored(
 ) -> None:
     phone = started(join_phone, facilitator)[0]
     cases = [
-        ({"field": "ideas", "text": "   "}, "is empty"),
+        ({"field": "ideas", "text": "   "}, "note is empty"),
         ({"field": "ideas", "text": "x" * 1001}, "too long"),
         ({"field": "nonsense", "text": "Hej"}, "Unknown form field"),
-        ({"field": "ideas", "text": 42}, "must be text"),
+        ({"field": "ideas", "text": 42}, "not text"),
         ({"field": "ideas", "text": "Hej", "client_id": "x" * 65}, "Invalid note id"),
     ]
     for payload, message in cases:

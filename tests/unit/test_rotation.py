@@ -194,10 +194,22 @@ SMALL_INSTANCES = [
     ({"a": 0, "b": 1, "c": 2, "d": 0, "e": 1, "f": 2, "g": 0}, 3, 2, ["a"], False, []),
     ({"a": 0, "b": 1, "c": 0, "d": 0, "e": 1}, 3, 4, ["a"], True, []),
     # Re-planning: "new" joined late, "old" left; one round played.
-    ({"a": 0, "b": 0, "c": 1, "d": 1, "new": 0}, 2, 4, ["a"], True,
-     [{"a": 0, "b": 0, "c": 1, "d": 1, "old": 1}]),
-    ({"a": 0, "b": 0, "c": 1, "d": 1, "e": 2, "new": 2}, 3, 3, [], False,
-     [{"a": 0, "b": 1, "c": 1, "d": 2, "e": 0, "old": 0}]),
+    (
+        {"a": 0, "b": 0, "c": 1, "d": 1, "new": 0},
+        2,
+        4,
+        ["a"],
+        True,
+        [{"a": 0, "b": 0, "c": 1, "d": 1, "old": 1}],
+    ),
+    (
+        {"a": 0, "b": 0, "c": 1, "d": 1, "e": 2, "new": 2},
+        3,
+        3,
+        [],
+        False,
+        [{"a": 0, "b": 1, "c": 1, "d": 2, "e": 0, "old": 0}],
+    ),
 ]
 
 
@@ -217,7 +229,12 @@ def test_no_plan_beats_the_bounds(instance: tuple) -> None:  # type: ignore[type
     assert most_met <= bounds.max_distinct_met_bound
     # The planner finds a plan of least cost (a revisit weighs two repeats) on tiny inputs.
     planned = plan_rotation(
-        homes, n_tables, n_rounds, stayers=stayers, return_home=return_home, played=played,
+        homes,
+        n_tables,
+        n_rounds,
+        stayers=stayers,
+        return_home=return_home,
+        played=played,
         time_budget=0.5,
     )
     assert planned in plans
@@ -267,8 +284,10 @@ def test_prime_tables_reach_every_bound(n_tables: int, n_stayers: int) -> None:
             rounds = plan_rotation(homes, n_tables, n_rounds, stayers=stayers, time_budget=0)
             score = score_plan(rounds, homes, stayers)
             forced = n_tables * comb(n_stayers, 2) * middle
-            reach = (per_table - 1) + middle * n_stayers + min(
-                middle * (n_travellers - 1), (n_tables - 1) * n_travellers
+            reach = (
+                (per_table - 1)
+                + middle * n_stayers
+                + min(middle * (n_travellers - 1), (n_tables - 1) * n_travellers)
             )
             assert score.lower_bound_repeats == forced
             assert score.repeat_pairs == forced
@@ -374,8 +393,8 @@ def test_same_seed_same_plan_other_seed_other_plan(monkeypatch: pytest.MonkeyPat
     assert plans[0] == plans[1]
     assert plans[0] != plans[2]
     shuffled = dict(reversed(list(homes.items())))
-    assert plan_rotation(shuffled, 6, 6, stayers=stayers[::-1], seed=7, time_budget=1.0) == (
-        plans[0]
+    assert (
+        plan_rotation(shuffled, 6, 6, stayers=stayers[::-1], seed=7, time_budget=1.0) == (plans[0])
     )
 
 
