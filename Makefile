@@ -6,7 +6,7 @@ WORKER ?= gevent
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint browser-deps
+.PHONY: run test lint browser-deps translations
 
 $(VENV)/bin/pip:
 	$(PYTHON) -m venv $(VENV)
@@ -33,3 +33,12 @@ lint: $(VENV)/.installed-test
 
 test: $(VENV)/.installed-test browser-deps lint
 	$(VENV)/bin/pytest
+
+# After changing any text a person sees: extract it, merge into the Danish catalogue (translate
+# the new entries in cocreate/translations/da/LC_MESSAGES/messages.po), compile.
+translations: $(VENV)/.installed-test
+	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k lazy_gettext --no-location --omit-header \
+		--sort-output -o cocreate/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i cocreate/translations/messages.pot -d cocreate/translations \
+		-l da --no-fuzzy-matching --ignore-obsolete --omit-header -w 100
+	$(VENV)/bin/pybabel compile -d cocreate/translations -l da

@@ -19,7 +19,7 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from cocreate.errors import ActionRefused
-from cocreate.i18n import _, use_workshop_language
+from cocreate.i18n import LANGUAGE_COOKIE, LANGUAGES, _, use_workshop_language
 from cocreate.realtime import notify_changed
 from cocreate.snapshots import join_url
 from cocreate.workshop import services
@@ -79,6 +79,20 @@ def join(code: str) -> str | BaseResponse | tuple[str, int]:
     return response
 
 
+@bp.get("/language/<language>")
+def choose_language(language: str) -> BaseResponse:
+    """Remember the visitor's language on this device, then go back where they were."""
+    target = request.args.get("next", "/")
+    if not target.startswith("/") or target.startswith("//"):
+        target = "/"  # only ever back into this site
+    response = redirect(target)
+    if language in LANGUAGES:
+        response.set_cookie(
+            LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+        )
+    return response
+
+
 @bp.get("/w/<code>/facilitate/<key>")
 def facilitate(code: str, key: str) -> str:
     workshop = _facilitated_or_403(code, key)
@@ -123,6 +137,7 @@ def _facilitated_or_403(code: str, key: str) -> Workshop:
 @bp.app_errorhandler(404)
 @bp.app_errorhandler(403)
 @bp.app_errorhandler(400)
+@bp.app_errorhandler(409)
 @bp.app_errorhandler(413)
 def error_page(error: object) -> tuple[str, int]:
     code = getattr(error, "code", 500) or 500

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -162,3 +163,13 @@ class CocreateServer:
 
 # The `start_server` fixture: `start_server(plan_file, worker="gevent")`.
 StartServer = Callable[..., tuple[CocreateServer, ImportedWorkshop]]
+
+
+def new_context(browser: Any, language: str = "en", **options: Any) -> Any:
+    """A browser context (one device) that has chosen a language, as a person does with the
+    language switch; cookies are per host, so it holds for every test server's port."""
+    context = browser.new_context(**options)
+    context.add_cookies(
+        [{"name": "cocreate_lang", "value": language, "domain": "127.0.0.1", "path": "/"}]
+    )
+    return context

@@ -17,6 +17,7 @@ from tests.browser.harness import (
     SESSIONS_DIR,
     CocreateServer,
     StartServer,
+    new_context,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -45,9 +46,9 @@ def test_pages_reconnect_to_the_same_round_after_a_server_crash(
     browser: Browser, start_server: StartServer, screenshots_dir: Path
 ) -> None:
     server, workshop = start_server(PLAN_FILE, worker="gevent")
-    projector = browser.new_context(viewport=PROJECTOR_VIEWPORT).new_page()
+    projector = new_context(browser, viewport=PROJECTOR_VIEWPORT).new_page()
     projector.goto(server.base_url + workshop.facilitator_path)
-    phone = browser.new_context(
+    phone = new_context(browser,
         viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True
     ).new_page()
     phone.goto(f"{server.base_url}/j/{workshop.code}")

@@ -25,6 +25,7 @@ from tests.browser.harness import (
     SESSIONS_DIR,
     SMALL_PHONE_VIEWPORT,
     StartServer,
+    new_context,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -106,7 +107,7 @@ def test_a_whole_workshop_from_qr_code_to_csv(
     screenshots_dir: Path,
 ) -> None:
     server, workshop = start_server(PLAN_FILE, worker="gevent")
-    projector = browser.new_context(viewport=PROJECTOR_VIEWPORT).new_page()
+    projector = new_context(browser, viewport=PROJECTOR_VIEWPORT).new_page()
     projector.goto(server.base_url + workshop.facilitator_path)
 
     join_url = read_join_url_from_qr_code(projector, screenshots_dir / "00-join-qr.png")
@@ -183,7 +184,7 @@ def read_join_url_from_qr_code(projector: Page, png_path: Path) -> str:
 def join_on_phone(
     browser: Browser, join_url: str, name: str, viewport: dict[str, int]
 ) -> PhoneUnderTest:
-    context = browser.new_context(viewport=viewport, is_mobile=True, has_touch=True)
+    context = new_context(browser, viewport=viewport, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(join_url)
     page.fill("#name", name)

@@ -215,7 +215,7 @@ def test_nothing_is_exported_before_the_vote_closes(app: Flask, workshop: Worksh
     for ext in ("csv", "xlsx", "json", "html"):
         response = client.get(played.url(ext))
         assert response.status_code == 409
-        assert "after the vote has closed" in response.get_data(as_text=True)
+        assert "Resultatet vises først, når afstemningen er lukket." in response.get_data(as_text=True)
     with pytest.raises(ActionRefused):
         build_export(played.workshop)
 
@@ -226,7 +226,7 @@ def test_nothing_is_exported_while_results_are_withheld(app: Flask, workshop: Wo
     for ext in ("csv", "xlsx", "json", "html"):
         response = client.get(played.url(ext))
         assert response.status_code == 409
-        assert "Only 2 ballots: results are withheld below 3" in response.get_data(as_text=True)
+        assert "Kun 2 stemmesedler: resultatet holdes tilbage under 3" in response.get_data(as_text=True)
 
 
 def test_ballots_are_shuffled_not_in_the_order_of_voting(app: Flask, workshop: Workshop) -> None:

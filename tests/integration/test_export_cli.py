@@ -72,9 +72,9 @@ def test_export_refuses_before_closing_and_while_withheld(database: Path, tmp_pa
     for fmt in ("csv", "xlsx", "json", "html"):
         out = tmp_path / f"out.{fmt}"
         status, output = export(open_vote, fmt, out)
-        assert status != 0 and "after the vote has closed" in output
+        assert status != 0 and "Resultatet vises først, når afstemningen er lukket." in output
         status, output = export(too_few, fmt, out)
-        assert status != 0 and "Only 2 ballots: results are withheld below 3" in output
+        assert status != 0 and "Kun 2 stemmesedler: resultatet holdes tilbage under 3" in output
         assert not out.exists()
 
 

@@ -2,10 +2,25 @@
 (function () {
   "use strict";
 
+  /* Translate a message with the page's catalogue (built from the server's Babel catalogue);
+   * placeholders are written %(name)s, as in the Python messages. */
+  const PLACEHOLDER = new RegExp("%\\((\\w+)\\)[sd]", "g");
+
+  function t(msgid, params) {
+    const catalogue = window.COCREATE_I18N || {};
+    const text = catalogue[msgid] || msgid;
+    if (!params) return text;
+    return text.replace(PLACEHOLDER, function (match, key) {
+      return params[key] !== undefined ? String(params[key]) : match;
+    });
+  }
+
+  // Built with RegExp() rather than literals so Babel's JavaScript extractor reads this file.
+  const HTML_SPECIAL = new RegExp("[&<>\"']", "g");
+  const ENTITIES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+
   function esc(value) {
-    return String(value == null ? "" : value)
-      .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
-      .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+    return String(value == null ? "" : value).replace(HTML_SPECIAL, function (ch) { return ENTITIES[ch]; });
   }
 
   function formatSeconds(total) {
@@ -43,7 +58,7 @@
 
     let wasDisconnected = false;
     socket.on("connect", function () {
-      showStatus(wasDisconnected ? "online" : "online-quiet", "Connected again");
+      showStatus(wasDisconnected ? "online" : "online-quiet", t("Connected again"));
       if (wasDisconnected) setTimeout(function () { showStatus("online-quiet"); }, 2500);
       wasDisconnected = false;
       document.body.dataset.connected = "yes";
@@ -53,17 +68,17 @@
     socket.on("disconnect", function () {
       wasDisconnected = true;
       document.body.dataset.connected = "no";
-      showStatus("offline", "Offline — reconnecting… nothing you typed is lost.");
+      showStatus("offline", t("Offline — reconnecting… nothing you typed is lost."));
     });
     socket.on("connect_error", function (err) {
       wasDisconnected = true;
       document.body.dataset.connected = "no";
       if (err && err.message === "not joined") { window.location.reload(); return; }
       if (err && (err.message === "unknown workshop" || err.message === "wrong facilitator key")) {
-        showStatus("offline", "This link is no longer valid.");
+        showStatus("offline", t("This link is no longer valid."));
         return;
       }
-      showStatus("offline", "Offline — reconnecting…");
+      showStatus("offline", t("Offline — reconnecting…"));
     });
     socket.on("changed", function () {
       clearTimeout(syncTimer);
@@ -74,12 +89,12 @@
     function act(event, payload) {
       return new Promise(function (resolve) {
         if (!socket.connected) {
-          resolve({ ok: false, offline: true, error: "You are offline. Wait for the connection to come back." });
+          resolve({ ok: false, offline: true, error: t("You are offline. Wait for the connection to come back.") });
           return;
         }
         socket.timeout(10000).emit(event, payload || {}, function (err, ack) {
-          if (err) resolve({ ok: false, offline: true, error: "No answer from the server. Check your connection and try again." });
-          else resolve(ack || { ok: false, error: "No answer." });
+          if (err) resolve({ ok: false, offline: true, error: t("No answer from the server. Check your connection and try again.") });
+          else resolve(ack || { ok: false, error: t("No answer from the server. Check your connection and try again.") });
         });
       });
     }
@@ -98,8 +113,8 @@
 
   /* What a result's score counts, by counting method. */
   function scoreUnit(method) {
-    return { borda: "points", schulze: "beaten", points: "points", approval: "approvals" }[method] || "";
+    return { borda: t("points"), schulze: t("beaten"), points: t("points"), approval: t("approvals") }[method] || "";
   }
 
-  window.cocreate = { esc: esc, formatSeconds: formatSeconds, connect: connect, uid: uid, scoreUnit: scoreUnit };
+  window.cocreate = { t: t, esc: esc, formatSeconds: formatSeconds, connect: connect, uid: uid, scoreUnit: scoreUnit };
 })();

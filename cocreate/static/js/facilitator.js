@@ -1,14 +1,14 @@
 /* The facilitator's screen: controls on top, the projector stage below. */
 (function () {
   "use strict";
-  const { esc, formatSeconds, scoreUnit } = window.cocreate;
+  const { t, esc, formatSeconds, scoreUnit } = window.cocreate;
   const controls = document.getElementById("controls");
   const stage = document.getElementById("stage");
   const actions = document.getElementById("actions");
   const errorBox = document.getElementById("action-error");
   const PHASE_NAMES = {
-    draft: "Draft", lobby: "Lobby", rounds: "Rounds", consolidation: "Shortlist",
-    voting: "Voting", results: "Results", closed: "Closed",
+    draft: t("Draft"), lobby: t("Lobby"), rounds: t("Rounds"), consolidation: t("Shortlist"),
+    voting: t("Voting"), results: t("Results"), closed: t("Closed"),
   };
   // The same page serves the laptop's control view and, with ?view=present, the projector's
   // clean presentation; both follow the same snapshots, so two windows stay in sync.
@@ -40,24 +40,24 @@
     const r = s.round;
     let html = "";
     if (phase === "lobby") {
-      html += button("start_round", "Start round 1");
+      html += button("start_round", t("Start round %(number)s", { number: 1 }));
     } else if (phase === "rounds") {
       if (r.running) {
-        html += button("extend_round", "+1 minute", "secondary") + button("end_round", "End round " + r.number);
+        html += button("extend_round", t("+1 minute"), "secondary") + button("end_round", t("End round %(number)s", { number: r.number }));
       } else if (!r.last) {
-        html += button("start_round", "Start round " + (r.number + 1)) + button("begin_consolidation", "Skip to shortlist", "secondary");
+        html += button("start_round", t("Start round %(number)s", { number: r.number + 1 })) + button("begin_consolidation", t("Skip to shortlist"), "secondary");
       } else {
-        html += button("begin_consolidation", "Make the shortlist");
+        html += button("begin_consolidation", t("Make the shortlist"));
       }
     } else if (phase === "consolidation") {
-      html += button("open_vote", "Open the vote", "", s.challenges.length < 2 ? " disabled" : "");
+      html += button("open_vote", t("Open the vote"), "", s.challenges.length < 2 ? " disabled" : "");
     } else if (phase === "voting") {
-      html += button("close_vote", "Close the vote and reveal");
+      html += button("close_vote", t("Close the vote and reveal"));
     } else if (phase === "results") {
       if (s.results && !s.results.withheld) {
         html += downloads();
       }
-      html += button("close_workshop", "Close the workshop", "secondary");
+      html += button("close_workshop", t("Close the workshop"), "secondary");
     } else if (phase === "closed" && s.results && !s.results.withheld) {
       html += downloads();
     }
@@ -70,8 +70,8 @@
     const base = controls.dataset.exports;
     const link = (ext, label, attrs) => '<a class="button secondary" id="download-' + ext + '" href="' + esc(base + ext) + '" ' + attrs + ">" + label + "</a>";
     return link("csv", "CSV", "download") + link("xlsx", "Excel", "download") + link("json", "JSON", "download") +
-      link("html", "Report (print to PDF)", 'target="_blank" rel="noopener"') +
-      '<a class="button secondary" id="ballot-box-link" href="/w/' + encodeURIComponent(controls.dataset.code) + '/ballot-box" target="_blank" rel="noopener">Ballot box</a>';
+      link("html", t("Report (print to PDF)"), 'target="_blank" rel="noopener"') +
+      '<a class="button secondary" id="ballot-box-link" href="/w/' + encodeURIComponent(controls.dataset.code) + '/ballot-box" target="_blank" rel="noopener">' + t("Ballot box") + "</a>";
   }
 
   actions.addEventListener("click", function (event) {
@@ -80,8 +80,8 @@
   });
 
   function tableName(id) {
-    const t = snap.tables.find((x) => x.id === id);
-    return t ? "Table " + t.number + " — " + t.name : "";
+    const table = snap.tables.find((x) => x.id === id);
+    return table ? t("Table %(number)s — %(name)s", { number: table.number, name: table.name }) : "";
   }
 
   function roleTag(role) {
@@ -93,64 +93,64 @@
   /* Role, home table and presence of one person: the facilitator's hand on the plan. */
   function personControls(p) {
     const s = snap;
-    const roleLabel = (role) => role === "member" ? "member" : role === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
+    const roleLabel = (role) => role === "member" ? t("member") : role === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
     const roles = ["member", "host", "notetaker"].map((role) =>
       '<option value="' + role + '"' + (p.role === role ? " selected" : "") + ">" + esc(roleLabel(role)) + "</option>").join("");
-    const tables = s.tables.map((t) =>
-      '<option value="' + t.id + '"' + (p.home_table_id === t.id ? " selected" : "") + ">" + t.number + ". " + esc(t.name) + "</option>").join("");
+    const tables = s.tables.map((table) =>
+      '<option value="' + table.id + '"' + (p.home_table_id === table.id ? " selected" : "") + ">" + table.number + ". " + esc(table.name) + "</option>").join("");
     return '<li class="person' + (p.present ? "" : " gone") + '"><span class="person-name">' + esc(p.name) + "</span>" +
-      ' <select aria-label="Role of ' + esc(p.name) + '" data-role-for="' + p.id + '"' + (p.present ? "" : " disabled") + ">" + roles + "</select>" +
-      ' <select aria-label="Home table of ' + esc(p.name) + '" data-home-for="' + p.id + '">' + tables + "</select>" +
-      ' <label class="present"><input type="checkbox" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> here</label></li>";
+      ' <select aria-label="' + t("Role of %(name)s", { name: esc(p.name) }) + '" data-role-for="' + p.id + '"' + (p.present ? "" : " disabled") + ">" + roles + "</select>" +
+      ' <select aria-label="' + t("Home table of %(name)s", { name: esc(p.name) }) + '" data-home-for="' + p.id + '">' + tables + "</select>" +
+      ' <label class="present"><input type="checkbox" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label></li>";
   }
 
   function peopleByTable() {
     const s = snap;
     if (presenting) {
-      return '<div class="tables-grid" id="people-grid">' + s.tables.map(function (t) {
-        const people = s.participants.filter((p) => p.home_table_id === t.id && p.present);
-        return '<section class="table-card" data-table="' + t.id + '"><h3>' + t.number + ". " + esc(t.name) + "</h3>" +
-          (t.topic ? '<p class="topic">' + esc(t.topic) + "</p>" : "") + "<ul>" +
+      return '<div class="tables-grid" id="people-grid">' + s.tables.map(function (table) {
+        const people = s.participants.filter((p) => p.home_table_id === table.id && p.present);
+        return '<section class="table-card" data-table="' + table.id + '"><h3>' + table.number + ". " + esc(table.name) + "</h3>" +
+          (table.topic ? '<p class="topic">' + esc(table.topic) + "</p>" : "") + "<ul>" +
           people.map((p) => "<li>" + esc(p.name) + roleTag(p.role) + "</li>").join("") + "</ul></section>";
       }).join("") + "</div>";
     }
-    return '<div class="tables-grid" id="people-grid">' + s.tables.map(function (t) {
-      const people = s.participants.filter((p) => p.home_table_id === t.id);
-      return '<section class="table-card" data-table="' + t.id + '"><h3>' + t.number + ". " + esc(t.name) + "</h3>" +
-        (t.topic ? '<p class="topic">' + esc(t.topic) + "</p>" : "") + "<ul>" + people.map(personControls).join("") + "</ul></section>";
+    return '<div class="tables-grid" id="people-grid">' + s.tables.map(function (table) {
+      const people = s.participants.filter((p) => p.home_table_id === table.id);
+      return '<section class="table-card" data-table="' + table.id + '"><h3>' + table.number + ". " + esc(table.name) + "</h3>" +
+        (table.topic ? '<p class="topic">' + esc(table.topic) + "</p>" : "") + "<ul>" + people.map(personControls).join("") + "</ul></section>";
     }).join("") + "</div>";
   }
 
   function renderLobby() {
     const s = snap;
-    return '<div class="lobby"><div class="qr"><img id="join-qr" alt="QR code to join" src="' + esc(controls.dataset.qr) + '"></div>' +
-      '<div><h1>' + esc(s.workshop.title) + '</h1><p>Scan the code or open</p><p class="join-url" id="join-url">' + esc(s.workshop.join_url) +
-      '</p><p>Join code</p><p class="join-code" id="join-code">' + esc(s.workshop.code) + '</p><p class="count" id="joined-count">' +
-      s.participants.length + " joined</p></div></div><h2>Tables</h2>" + peopleByTable();
+    return '<div class="lobby"><div class="qr"><img id="join-qr" alt="' + t("QR code to join") + '" src="' + esc(controls.dataset.qr) + '"></div>' +
+      '<div><h1>' + esc(s.workshop.title) + '</h1><p>' + t("Scan the code or open") + '</p><p class="join-url" id="join-url">' + esc(s.workshop.join_url) +
+      '</p><p>' + t("Join code") + '</p><p class="join-code" id="join-code">' + esc(s.workshop.code) + '</p><p class="count" id="joined-count">' +
+      t("%(count)s joined", { count: s.participants.length }) + "</p></div></div><h2>" + t("Tables") + "</h2>" + peopleByTable();
   }
 
   function renderRounds() {
     const s = snap;
     const r = s.round;
-    let html = '<p class="eyebrow">Round ' + r.number + " of " + r.total + "</p><h1>" + esc(r.title) + "</h1>";
+    let html = '<p class="eyebrow">' + t("Round %(number)s of %(total)s", { number: r.number, total: r.total }) + "</p><h1>" + esc(r.title) + "</h1>";
     if (r.running) {
       html += '<div class="countdown" id="countdown" data-deadline="' + r.deadline + '"></div>';
       if (r.prompt) html += '<p class="prompt">' + esc(r.prompt) + "</p>";
     } else {
-      html += '<p class="prompt">' + (r.last ? "All rounds are done. Everyone is back home." : "Round " + r.number + " has ended. Move to your next table.") + "</p>";
+      html += '<p class="prompt">' + (r.last ? t("All rounds are done. Everyone is back home.") : t("Round %(number)s has ended. Move to your next table.", { number: r.number })) + "</p>";
     }
     if (s.board) {
-      html += "<h2>Who goes where" + (r.running ? "" : " in round " + s.board.round_number) + '</h2><div class="tables-grid" id="board">' +
+      html += "<h2>" + (r.running ? t("Who goes where") : t("Who goes where in round %(number)s", { number: s.board.round_number })) + '</h2><div class="tables-grid" id="board">' +
         s.board.tables.map(function (bt) {
           return '<section class="table-card"><h3>' + esc(tableName(bt.id)) + "</h3><ul>" + bt.people.map(function (p) {
             return "<li>" + (p.visiting ? "→ " : "") + esc(p.name) + roleTag(p.role) + "</li>";
           }).join("") + "</ul></section>";
         }).join("") + "</div>";
-      if (s.plan_quality) html += '<p class="small" id="plan-quality">Rotation plan: ' + esc(s.plan_quality) + "</p>";
+      if (s.plan_quality) html += '<p class="small" id="plan-quality">' + t("Rotation plan: %(quality)s", { quality: esc(s.plan_quality) }) + "</p>";
     }
-    html += '<h2>The wall</h2><div class="tables-grid" id="wall">' + wall() + "</div>";
-    if (!presenting) html += '<details class="people"' + (peopleOpen ? " open" : "") + ' id="people"><summary>People: move, mark as gone, change roles (' +
-      snap.participants.filter((p) => p.present).length + " here)</summary>" + peopleByTable() + "</details>";
+    html += "<h2>" + t("The wall") + '</h2><div class="tables-grid" id="wall">' + wall() + "</div>";
+    if (!presenting) html += '<details class="people"' + (peopleOpen ? " open" : "") + ' id="people"><summary>' +
+      t("People: move, mark as gone, change roles (%(count)s here)", { count: snap.participants.filter((p) => p.present).length }) + "</summary>" + peopleByTable() + "</details>";
     return html;
   }
 
@@ -160,70 +160,76 @@
   }
 
   function wall() {
-    return snap.tables.map(function (t) {
-      const notes = snap.notes.filter((n) => n.table_id === t.id);
-      return '<section class="table-card" data-wall-table="' + t.id + '"><h3>' + esc(t.number + ". " + t.name) + "</h3>" +
+    return snap.tables.map(function (table) {
+      const notes = snap.notes.filter((n) => n.table_id === table.id);
+      return '<section class="table-card" data-wall-table="' + table.id + '"><h3>' + esc(table.number + ". " + table.name) + "</h3>" +
         (notes.length ? notes.map(function (n) {
-          return '<div class="wall-note"><div class="meta">' + esc(fieldLabel(n.field)) + " · round " + n.round + "</div>" + esc(n.text) + "</div>";
-        }).join("") : '<p class="small">No notes yet.</p>') + "</section>";
+          return '<div class="wall-note"><div class="meta">' + esc(fieldLabel(n.field)) + " · " + t("round %(number)s", { number: n.round }) + "</div>" + esc(n.text) + "</div>";
+        }).join("") : '<p class="small">' + t("No notes yet.") + "</p>") + "</section>";
     }).join("");
   }
 
   function renderConsolidation() {
     const s = snap;
     if (presenting) {
-      return '<h1>Shortlist: ' + s.challenges.length + " of " + s.workshop.shortlist_size + '</h1><ol class="shortlist big" id="shortlist">' +
+      return "<h1>" + t("Shortlist: %(count)s of %(size)s", { count: s.challenges.length, size: s.workshop.shortlist_size }) + '</h1><ol class="shortlist big" id="shortlist">' +
         s.challenges.map((c) => '<li class="shortlist-item">' + esc(c.text) + "</li>").join("") + "</ol>";
     }
     const listed = new Set(s.challenges.flatMap((c) => c.sources.map((src) => src.note_id)));
     const candidates = s.notes.filter((n) => n.field === s.workshop.challenge_field && !listed.has(n.id));
     const full = s.challenges.length >= s.workshop.shortlist_size;
     const options = s.challenges.map((c, i) => '<option value="' + c.id + '">' + (i + 1) + ". " + esc(c.text.slice(0, 60)) + "</option>").join("");
-    let html = '<h1>Shortlist</h1>' + ballotSettings(s.workshop.ballot) + '<div class="consolidation"><section><h2>' + esc(fieldLabel(s.workshop.challenge_field)) + " from the tables (" + candidates.length + ")</h2>";
+    let html = "<h1>" + t("Shortlist") + "</h1>" + ballotSettings(s.workshop.ballot) + '<div class="consolidation"><section><h2>' +
+      t("%(field)s from the tables (%(count)s)", { field: esc(fieldLabel(s.workshop.challenge_field)), count: candidates.length }) + "</h2>";
     html += candidates.map(function (n) {
-      return '<div class="candidate" data-note="' + n.id + '"><div class="small">' + esc(tableName(n.table_id)) + " · round " + n.round + "</div><div>" + esc(n.text) + '</div><div class="tools">' +
-        '<button data-add-note="' + n.id + '"' + (full ? " disabled" : "") + ">Add to shortlist</button>" +
-        (s.challenges.length ? '<select aria-label="Merge into" data-merge-target="' + n.id + '">' + options + '</select><button class="secondary" data-merge-note="' + n.id + '">Merge as duplicate</button>' : "") +
+      return '<div class="candidate" data-note="' + n.id + '"><div class="small">' + esc(tableName(n.table_id)) + " · " + t("round %(number)s", { number: n.round }) + "</div><div>" + esc(n.text) + '</div><div class="tools">' +
+        '<button data-add-note="' + n.id + '"' + (full ? " disabled" : "") + ">" + t("Add to shortlist") + "</button>" +
+        (s.challenges.length ? '<select aria-label="' + t("Merge into") + '" data-merge-target="' + n.id + '">' + options + '</select><button class="secondary" data-merge-note="' + n.id + '">' + t("Merge as duplicate") + "</button>" : "") +
         "</div></div>";
-    }).join("") || '<p class="small">No challenge notes left.</p>';
-    html += '<form id="add-own" class="stack"><label for="own-text">Add a challenge in your own words</label><input id="own-text" maxlength="300"><button' + (full ? " disabled" : "") + ">Add</button></form>";
-    html += '</section><section><h2 id="shortlist-count">Shortlist: ' + s.challenges.length + " of " + s.workshop.shortlist_size + '</h2><ol class="shortlist" id="shortlist">';
+    }).join("") || '<p class="small">' + t("No challenge notes left.") + "</p>";
+    html += '<form id="add-own" class="stack"><label for="own-text">' + t("Add a challenge in your own words") + '</label><input id="own-text" maxlength="300"><button' + (full ? " disabled" : "") + ">" + t("Add") + "</button></form>";
+    html += '</section><section><h2 id="shortlist-count">' + t("Shortlist: %(count)s of %(size)s", { count: s.challenges.length, size: s.workshop.shortlist_size }) + "</h2>" + '<ol class="shortlist" id="shortlist">';
     html += s.challenges.map(function (c, i) {
-      return '<li class="shortlist-item" data-challenge="' + c.id + '"><label class="visually-hidden" for="edit-' + c.id + '">Wording of challenge ' + (i + 1) + "</label>" +
-        '<input id="edit-' + c.id + '" value="' + esc(c.text) + '" maxlength="300"><div class="small">From: ' +
-        esc([...new Set(c.sources.map((src) => src.table_name))].join(", ") || "the facilitator") + '</div><div class="tools"><button class="secondary" data-save="' + c.id +
-        '">Save wording</button><button class="danger" data-remove="' + c.id + '">Remove</button></div></li>';
+      return '<li class="shortlist-item" data-challenge="' + c.id + '"><label class="visually-hidden" for="edit-' + c.id + '">' + t("Wording of challenge %(number)s", { number: i + 1 }) + "</label>" +
+        '<input id="edit-' + c.id + '" value="' + esc(c.text) + '" maxlength="300"><div class="small">' +
+        t("From: %(tables)s", { tables: esc(sourceTables(c)) }) + "</div>" + '<div class="tools"><button class="secondary" data-save="' + c.id +
+        '">' + t("Save wording") + '</button><button class="danger" data-remove="' + c.id + '">' + t("Remove") + "</button></div></li>";
     }).join("") + "</ol></section></div>";
     return html;
+  }
+
+  function sourceTables(challenge) {
+    const names = [...new Set(challenge.sources.map((src) => src.table_name))];
+    return names.length ? names.join(", ") : t("the facilitator");
   }
 
   function ballotSettings(b) {
     const option = (value, label, current) => '<option value="' + value + '"' + (value === current ? " selected" : "") + ">" + label + "</option>";
     const number = (id, label, value) => '<label for="' + id + '">' + label + '<input type="number" id="' + id + '" min="1" max="100" value="' + value + '"></label>';
-    return '<form class="ballot-settings" id="ballot-settings"><label for="ballot-type">Ballot<select id="ballot-type">' +
-      option("ranking", "Ranking", b.type) + option("dots", "Dots (spread points)", b.type) + option("approval", "Approval (pick some)", b.type) + "</select></label>" +
-      (b.type === "ranking" ? '<label for="ballot-method">Counted by<select id="ballot-method">' + option("borda", "Borda count", b.method) + option("schulze", "Schulze method", b.method) + "</select></label>" : "") +
-      (b.type === "dots" ? number("points-budget", "Points each", b.points_budget) + number("points-per-item", "Most on one", b.points_per_item) : "") +
-      (b.type === "approval" ? number("approvals-max", "Pick up to", b.approvals_max) : "") +
-      '<button class="secondary" type="submit">Save ballot</button></form>';
+    return '<form class="ballot-settings" id="ballot-settings"><label for="ballot-type">' + t("Ballot") + '<select id="ballot-type">' +
+      option("ranking", t("Ranking"), b.type) + option("dots", t("Dots (spread points)"), b.type) + option("approval", t("Approval (pick some)"), b.type) + "</select></label>" +
+      (b.type === "ranking" ? '<label for="ballot-method">' + t("Counted by") + '<select id="ballot-method">' + option("borda", t("Borda count"), b.method) + option("schulze", t("Schulze method"), b.method) + "</select></label>" : "") +
+      (b.type === "dots" ? number("points-budget", t("Points each"), b.points_budget) + number("points-per-item", t("Most on one"), b.points_per_item) : "") +
+      (b.type === "approval" ? number("approvals-max", t("Pick up to"), b.approvals_max) : "") +
+      '<button class="secondary" type="submit">' + t("Save ballot") + "</button></form>";
   }
 
   stage.addEventListener("click", function (event) {
-    const t = event.target;
-    if (t.dataset.addNote) act("shortlist_add", { note_id: Number(t.dataset.addNote) });
-    else if (t.dataset.mergeNote) {
-      const select = stage.querySelector('select[data-merge-target="' + t.dataset.mergeNote + '"]');
-      act("shortlist_merge", { note_id: Number(t.dataset.mergeNote), challenge_id: Number(select.value) });
-    } else if (t.dataset.save) {
-      act("shortlist_edit", { challenge_id: Number(t.dataset.save), text: document.getElementById("edit-" + t.dataset.save).value });
-    } else if (t.dataset.remove) act("shortlist_remove", { challenge_id: Number(t.dataset.remove) });
+    const target = event.target;
+    if (target.dataset.addNote) act("shortlist_add", { note_id: Number(target.dataset.addNote) });
+    else if (target.dataset.mergeNote) {
+      const select = stage.querySelector('select[data-merge-target="' + target.dataset.mergeNote + '"]');
+      act("shortlist_merge", { note_id: Number(target.dataset.mergeNote), challenge_id: Number(select.value) });
+    } else if (target.dataset.save) {
+      act("shortlist_edit", { challenge_id: Number(target.dataset.save), text: document.getElementById("edit-" + target.dataset.save).value });
+    } else if (target.dataset.remove) act("shortlist_remove", { challenge_id: Number(target.dataset.remove) });
   });
   stage.addEventListener("change", function (event) {
-    const t = event.target;
-    if (t.dataset.roleFor) act("set_role", { participant_id: Number(t.dataset.roleFor), role: t.value });
-    if (t.dataset.homeFor) act("move_home", { participant_id: Number(t.dataset.homeFor), table_id: Number(t.value) });
-    if (t.dataset.presentFor) act("set_present", { participant_id: Number(t.dataset.presentFor), present: t.checked });
-    if (t.id === "ballot-type") act("set_ballot", { ballot_type: t.value });
+    const target = event.target;
+    if (target.dataset.roleFor) act("set_role", { participant_id: Number(target.dataset.roleFor), role: target.value });
+    if (target.dataset.homeFor) act("move_home", { participant_id: Number(target.dataset.homeFor), table_id: Number(target.value) });
+    if (target.dataset.presentFor) act("set_present", { participant_id: Number(target.dataset.presentFor), present: target.checked });
+    if (target.id === "ballot-type") act("set_ballot", { ballot_type: target.value });
   });
   stage.addEventListener("toggle", function (event) {
     if (event.target.id === "people") peopleOpen = event.target.open;
@@ -250,22 +256,22 @@
 
   function renderVoting() {
     const s = snap;
-    return '<h1>Vote on your phone</h1><p class="turnout" id="turnout">' + s.turnout.voted + " of " + s.turnout.eligible + ' have voted</p>' +
+    return "<h1>" + t("Vote on your phone") + '</h1><p class="turnout" id="turnout">' + t("%(voted)s of %(eligible)s have voted", { voted: s.turnout.voted, eligible: s.turnout.eligible }) + "</p>" +
       '<ol class="shortlist">' + s.challenges.map((c) => '<li class="shortlist-item">' + esc(c.text) + "</li>").join("") + "</ol>";
   }
 
   function renderResults() {
     const r = snap.results;
     if (r.withheld) {
-      return '<h1>Result</h1><p class="prompt" id="withheld">Only ' + r.ballots + " ballots: at least " + r.min_ballots + " are needed to show a result without exposing anyone's vote.</p>";
+      return "<h1>" + t("Result") + '</h1><p class="prompt" id="withheld">' + t("Only %(ballots)s ballots: at least %(minimum)s are needed to show a result without exposing anyone's vote.", { ballots: r.ballots, minimum: r.min_ballots }) + "</p>";
     }
     const top = Math.max(1, ...r.rows.map((row) => row.score));
-    return '<h1>Result</h1><p class="method">' + esc(r.method_sentence) + " " + r.ballots + " ballots." +
+    return "<h1>" + t("Result") + '</h1><p class="method">' + esc(r.method_sentence) + " " + t("%(ballots)s ballots.", { ballots: r.ballots }) +
       (r.robustness ? ' <span id="robustness">' + esc(r.robustness) + "</span>" : "") + '</p><ol class="ranking" id="ranking">' +
       r.rows.map(function (row) {
         const width = (100 * row.score / top).toFixed(1);
         return '<li data-rank="' + row.rank + '"><span class="rank">' + row.rank + (row.tied ? "=" : "") + "</span><span>" + esc(row.text) +
-          ' <span class="score">' + row.score + " " + scoreUnit(r.method) + (row.tied ? " · tie" : "") + '</span><svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true"><rect width="' + width +
+          ' <span class="score">' + row.score + " " + scoreUnit(r.method) + (row.tied ? " · " + t("tie") : "") + '</span><svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true"><rect width="' + width +
           '" height="4" fill="#60a5fa"/></svg><span class="small">' + esc(row.tables.join(", ")) + "</span></span></li>";
       }).join("") + "</ol>";
   }
@@ -279,7 +285,7 @@
       : phase === "rounds" ? renderRounds()
       : phase === "consolidation" ? renderConsolidation()
       : phase === "voting" ? renderVoting()
-      : snap.results ? renderResults() : "<h1>Closed</h1>";
+      : snap.results ? renderResults() : "<h1>" + t("Closed") + "</h1>";
     // Keep a half-typed wording in the shortlist editor when others change things.
     const active = document.activeElement;
     const keep = active && stage.contains(active) && active.id && active.tagName === "INPUT"
@@ -301,7 +307,7 @@
     const left = conn.secondsLeft(Number(node.dataset.deadline));
     node.textContent = formatSeconds(Math.max(left, 0));
     node.classList.toggle("over", left <= 0);
-    if (left <= 0) node.textContent = "Time is up";
+    if (left <= 0) node.textContent = t("Time is up");
   }
   setInterval(tick, 1000);
 })();

@@ -1,7 +1,7 @@
 /* The participant's phone: where to sit, the table's form, the ballot, the results. */
 (function () {
   "use strict";
-  const { esc, formatSeconds, uid, scoreUnit } = window.cocreate;
+  const { t, esc, formatSeconds, uid, scoreUnit } = window.cocreate;
   const root = document.getElementById("phone");
   const code = root.dataset.code;
   const el = (id) => document.getElementById(id);
@@ -50,7 +50,7 @@
     el("note-submit").disabled = false;
     if (ack.offline) {
       el("note-text").value = "";
-      showNoteError("Saved on this phone; it will be sent when the connection returns.");
+      showNoteError(t("Saved on this phone; it will be sent when the connection returns."));
       return;
     }
     saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
@@ -98,49 +98,49 @@
     renderResults();
   }
 
-  function tableLine(t) { return "Table " + t.number + " — " + esc(t.name); }
+  function tableLine(table) { return t("Table %(number)s — %(name)s", { number: table.number, name: esc(table.name) }); }
 
   function renderInstruction() {
     const s = snap;
     const phase = s.workshop.phase;
     const me = s.me;
     const roleText = me.role === "member" ? "" :
-      '<p class="sub">Your role: <strong>' + esc(me.role_label) + "</strong> — you stay at your home table.</p>";
+      '<p class="sub">' + t("Your role: %(role)s — you stay at your home table.", { role: "<strong>" + esc(me.role_label) + "</strong>" }) + "</p>";
     let html = '<p class="sub">' + esc(s.workshop.title) + " · " + esc(me.name) + "</p>";
     if (phase === "lobby") {
-      html += '<p class="sub">Your home table</p><p class="where" id="where">' + tableLine(me.home) + "</p>";
+      html += '<p class="sub">' + t("Your home table") + '</p><p class="where" id="where">' + tableLine(me.home) + "</p>";
       if (me.home.topic) html += '<p class="prompt">' + esc(me.home.topic) + "</p>";
       html += roleText;
       if (s.free_roles.length) {
         html += '<div class="role-actions">' + s.free_roles.map(function (r) {
           const label = r === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
-          return '<button class="secondary" data-volunteer="' + r + '">I will be ' + esc(label) + "</button>";
+          return '<button class="secondary" data-volunteer="' + r + '">' + t("I will be %(role)s", { role: esc(label) }) + "</button>";
         }).join("") + "</div>";
       }
-      html += '<p class="sub">Wait for the facilitator to start the first round.</p>';
+      html += '<p class="sub">' + t("Wait for the facilitator to start the first round.") + "</p>";
     } else if (phase === "rounds") {
       const r = s.round;
       if (r.running) {
-        html += '<p class="sub">Round ' + r.number + " of " + r.total + " · " + esc(r.title) +
+        html += '<p class="sub">' + t("Round %(number)s of %(total)s", { number: r.number, total: r.total }) + " · " + esc(r.title) +
           ' · <span class="timer" data-deadline="' + r.deadline + '"></span></p>';
-        html += '<p class="sub">' + (s.seat.at_home ? "Sit at your home table" : "Go to") + '</p>';
+        html += '<p class="sub">' + (s.seat.at_home ? t("Sit at your home table") : t("Go to")) + '</p>';
         html += '<p class="where" id="where">' + tableLine(s.seat) + "</p>";
         if (r.prompt) html += '<p class="prompt">' + esc(r.prompt) + "</p>";
       } else if (s.next_seat) {
-        html += '<p class="sub">Round ' + r.number + " has ended. Next: round " + s.next_seat.round_number + "</p>";
-        html += '<p class="sub">' + (s.next_seat.at_home ? "Go back to your home table" : "Go to") + "</p>";
+        html += '<p class="sub">' + t("Round %(number)s has ended. Next: round %(next)s", { number: r.number, next: s.next_seat.round_number }) + "</p>";
+        html += '<p class="sub">' + (s.next_seat.at_home ? t("Go back to your home table") : t("Go to")) + "</p>";
         html += '<p class="where" id="where">' + tableLine(s.next_seat) + "</p>";
       } else {
-        html += '<p class="where" id="where">All rounds are done</p><p class="sub">Stay at ' + tableLine(me.home) + ".</p>";
+        html += '<p class="where" id="where">' + t("All rounds are done") + '</p><p class="sub">' + t("Stay at %(table)s.", { table: tableLine(me.home) }) + "</p>";
       }
       html += roleText;
     } else if (phase === "consolidation") {
-      html += '<p class="where" id="where">Choosing the challenges</p><p class="prompt">The room is agreeing the shortlist for the vote. Stay at ' + tableLine(me.home) + ".</p>";
+      html += '<p class="where" id="where">' + t("Choosing the challenges") + '</p><p class="prompt">' + t("The room is agreeing the shortlist for the vote. Stay at %(table)s.", { table: tableLine(me.home) }) + "</p>";
     } else if (phase === "voting") {
-      html += '<p class="where" id="where">' + (s.has_voted ? "Your vote is counted" : "Time to vote") + '</p>';
-      html += '<p class="prompt">' + (s.has_voted ? "Thank you. The result is shown when the vote closes." : "Put the challenges in your order, most important first.") + "</p>";
+      html += '<p class="where" id="where">' + (s.has_voted ? t("Your vote is counted") : t("Time to vote")) + '</p>';
+      html += '<p class="prompt">' + (s.has_voted ? t("Thank you. The result is shown when the vote closes.") : t("Put the challenges in your order, most important first.")) + "</p>";
     } else {
-      html += '<p class="where" id="where">' + (phase === "closed" ? "The workshop is closed" : "The result") + "</p>";
+      html += '<p class="where" id="where">' + (phase === "closed" ? t("The workshop is closed") : t("The result")) + "</p>";
     }
     el("instruction").innerHTML = html;
     tick();
@@ -174,22 +174,22 @@
     const label = (key) => (fields.find((f) => f.key === key) || { label: key }).label;
     const between = s.workshop.phase === "rounds" && !s.round.running && s.next_seat;
     const heading = between
-      ? "Finish your notes for " + tableLine(s.seat) + " (round " + s.round.number + ")"
-      : "The form of " + tableLine(s.seat);
+      ? t("Finish your notes for %(table)s (round %(number)s)", { table: tableLine(s.seat), number: s.round.number })
+      : t("The form of %(table)s", { table: tableLine(s.seat) });
     el("notes-heading").innerHTML = heading;
     if (editingNote && !s.notes.some((n) => n.id === editingNote.id)) editingNote = null;
     el("notes-list").innerHTML = s.notes.length ? s.notes.map(function (n) {
-      const meta = '<div class="meta">' + esc(label(n.field)) + " · round " + n.round + "</div>";
+      const meta = '<div class="meta">' + esc(label(n.field)) + " · " + t("round %(number)s", { number: n.round }) + "</div>";
       if (editingNote && editingNote.id === n.id) {
         return '<div class="note" data-note-id="' + n.id + '">' + meta + '<label class="visually-hidden" for="edit-' + n.id +
-          '">Edit note</label><textarea id="edit-' + n.id + '" rows="3" maxlength="1000">' + esc(editingNote.text) +
-          '</textarea><div class="tools"><button data-action="save" data-note="' + n.id + '">Save</button>' +
-          '<button class="secondary" data-action="cancel" data-note="' + n.id + '">Cancel</button></div></div>';
+          '">' + t("Edit note") + '</label><textarea id="edit-' + n.id + '" rows="3" maxlength="1000">' + esc(editingNote.text) +
+          '</textarea><div class="tools"><button data-action="save" data-note="' + n.id + '">' + t("Save") + "</button>" +
+          '<button class="secondary" data-action="cancel" data-note="' + n.id + '">' + t("Cancel") + "</button></div></div>";
       }
       const tools = n.mine ? '<div class="tools"><button class="secondary" data-action="edit" data-note="' + n.id +
-        '">Edit</button><button class="danger" data-action="delete" data-note="' + n.id + '">Remove</button></div>' : "";
+        '">' + t("Edit") + '</button><button class="danger" data-action="delete" data-note="' + n.id + '">' + t("Remove") + "</button></div>" : "";
       return '<div class="note" data-note-id="' + n.id + '">' + meta + '<div class="text">' + esc(n.text) + "</div>" + tools + "</div>";
-    }).join("") : '<p class="small">No notes here yet.</p>';
+    }).join("") : '<p class="small">' + t("No notes here yet.") + "</p>";
   }
 
   let dots = null;      // dots ballot: {challengeId: points}
@@ -203,9 +203,9 @@
     if (!show) return;
     if (s.has_voted) {
       const receipt = localStorage.getItem(receiptKey);
-      panel.innerHTML = '<p class="message good" id="ballot-done">Your ballot is counted.</p>' +
-        (receipt ? '<p>Your receipt code: <span class="receipt" id="receipt">' + esc(receipt) +
-          '</span></p><p class="small">After the vote, find it in the public ballot box to check your ballot was counted as cast. Nobody can link it to you.</p>' : "");
+      panel.innerHTML = '<p class="message good" id="ballot-done">' + t("Your ballot is counted.") + "</p>" +
+        (receipt ? "<p>" + t("Your receipt code:") + ' <span class="receipt" id="receipt">' + esc(receipt) +
+          '</span></p><p class="small">' + t("After the vote, find it in the public ballot box to check your ballot was counted as cast. Nobody can link it to you.") + "</p>" : "");
       return;
     }
     const ballot = s.workshop.ballot;
@@ -220,41 +220,42 @@
     else if (ballot.type === "approval") html = approvalBallot(ballot, byId);
     else html = rankingBallot(byId);
     if (confirming) {
-      html += '<div class="confirm" role="alertdialog" aria-labelledby="confirm-text"><p id="confirm-text"><strong>Cast this ballot?</strong> You cannot change it afterwards.</p>' +
-        '<div class="role-actions"><button id="cast-confirm">Yes, cast my vote</button> <button class="secondary" id="cast-back">Back</button></div></div>';
+      html += '<div class="confirm" role="alertdialog" aria-labelledby="confirm-text"><p id="confirm-text"><strong>' + t("Cast this ballot?") + "</strong> " + t("You cannot change it afterwards.") + "</p>" +
+        '<div class="role-actions"><button id="cast-confirm">' + t("Yes, cast my vote") + '</button> <button class="secondary" id="cast-back">' + t("Back") + "</button></div></div>";
     } else {
-      html += '<button id="cast">Cast my vote</button>';
+      html += '<button id="cast">' + t("Cast my vote") + "</button>";
     }
     html += '<p id="ballot-error" class="message error" role="alert" hidden></p>';
     panel.innerHTML = html;
   }
 
   function rankingBallot(byId) {
-    return '<h2 id="ballot-heading">Your ranking</h2><p class="small">Use the arrows to move a challenge up or down. Number 1 is the most important.</p>' +
+    return '<h2 id="ballot-heading">' + t("Your ranking") + '</h2><p class="small">' + t("Use the arrows to move a challenge up or down. Number 1 is the most important.") + "</p>" +
       '<ol class="ballot" aria-labelledby="ballot-heading">' + ballotOrder.map(function (id, i) {
         const text = esc(byId[id].text);
         return '<li data-challenge="' + id + '"><span class="pos" aria-hidden="true">' + (i + 1) + '</span><span class="text">' + text +
-          '</span><span class="moves"><button class="secondary" data-move="up" data-index="' + i + '" aria-label="Move up: ' + text + '"' + (i === 0 ? " disabled" : "") +
-          '>↑</button><button class="secondary" data-move="down" data-index="' + i + '" aria-label="Move down: ' + text + '"' + (i === ballotOrder.length - 1 ? " disabled" : "") + ">↓</button></span></li>";
+          '</span><span class="moves"><button class="secondary" data-move="up" data-index="' + i + '" aria-label="' + t("Move up: %(challenge)s", { challenge: text }) + '"' + (i === 0 ? " disabled" : "") +
+          '>↑</button><button class="secondary" data-move="down" data-index="' + i + '" aria-label="' + t("Move down: %(challenge)s", { challenge: text }) + '"' + (i === ballotOrder.length - 1 ? " disabled" : "") + ">↓</button></span></li>";
       }).join("") + "</ol>";
   }
 
   function dotsBallot(ballot, byId) {
     const spent = Object.values(dots).reduce((a, b) => a + b, 0);
     const left = ballot.points_budget - spent;
-    return '<h2 id="ballot-heading">Spread your points</h2><p class="small" id="points-left" aria-live="polite">' + left + " of " + ballot.points_budget +
-      " points left · at most " + ballot.points_per_item + " on one challenge</p>" +
+    return '<h2 id="ballot-heading">' + t("Spread your points") + '</h2><p class="small" id="points-left" aria-live="polite">' +
+      t("%(left)s of %(budget)s points left · at most %(most)s on one challenge", { left: left, budget: ballot.points_budget, most: ballot.points_per_item }) + "</p>" +
       '<ul class="ballot" aria-labelledby="ballot-heading">' + ballotOrder.map(function (id) {
         const text = esc(byId[id].text);
-        return '<li data-challenge="' + id + '"><span class="pos" aria-label="' + dots[id] + ' points">' + dots[id] + '</span><span class="text">' + text +
-          '</span><span class="moves"><button class="secondary" data-dot="add" data-id="' + id + '" aria-label="One more point: ' + text + '"' +
+        return '<li data-challenge="' + id + '"><span class="pos" aria-label="' + t("%(points)s points", { points: dots[id] }) + '">' + dots[id] + '</span><span class="text">' + text +
+          '</span><span class="moves"><button class="secondary" data-dot="add" data-id="' + id + '" aria-label="' + t("One more point: %(challenge)s", { challenge: text }) + '"' +
           (left <= 0 || dots[id] >= ballot.points_per_item ? " disabled" : "") + '>+</button><button class="secondary" data-dot="remove" data-id="' + id +
-          '" aria-label="One point less: ' + text + '"' + (dots[id] <= 0 ? " disabled" : "") + ">−</button></span></li>";
+          '" aria-label="' + t("One point less: %(challenge)s", { challenge: text }) + '"' + (dots[id] <= 0 ? " disabled" : "") + ">−</button></span></li>";
       }).join("") + "</ul>";
   }
 
   function approvalBallot(ballot, byId) {
-    return '<h2 id="ballot-heading">Choose up to ' + ballot.approvals_max + '</h2><p class="small" id="approvals-left" aria-live="polite">' + approved.size + " of " + ballot.approvals_max + " chosen</p>" +
+    return '<h2 id="ballot-heading">' + t("Choose up to %(most)s", { most: ballot.approvals_max }) + '</h2><p class="small" id="approvals-left" aria-live="polite">' +
+      t("%(chosen)s of %(most)s chosen", { chosen: approved.size, most: ballot.approvals_max }) + "</p>" +
       '<ul class="ballot approval" aria-labelledby="ballot-heading">' + ballotOrder.map(function (id) {
         const full = approved.size >= ballot.approvals_max && !approved.has(id);
         return '<li data-challenge="' + id + '"><input type="checkbox" id="approve-' + id + '" data-approve="' + id + '"' + (approved.has(id) ? " checked" : "") +
@@ -324,21 +325,21 @@
     panel.hidden = !r;
     if (!r) return;
     if (r.withheld) {
-      panel.innerHTML = "<p>Too few ballots (" + r.ballots + ") to show a result; at least " + r.min_ballots + " are needed.</p>";
+      panel.innerHTML = "<p>" + t("Too few ballots (%(ballots)s) to show a result; at least %(minimum)s are needed.", { ballots: r.ballots, minimum: r.min_ballots }) + "</p>";
       return;
     }
     const top = Math.max(1, ...r.rows.map((row) => row.score));
-    panel.innerHTML = '<h2>Ranking</h2><ol class="results-list">' + r.rows.map(function (row) {
-      return '<li><strong>' + row.rank + (row.tied ? " (tie)" : "") + ".</strong> " + esc(row.text) +
+    panel.innerHTML = "<h2>" + t("Ranking") + '</h2><ol class="results-list">' + r.rows.map(function (row) {
+      return '<li><strong>' + row.rank + (row.tied ? " (" + t("tie") + ")" : "") + ".</strong> " + esc(row.text) +
         ' <span class="small">' + row.score + " " + scoreUnit(r.method) + '</span><div class="bar" style="width:' + (100 * row.score / top) + '%"></div></li>';
     }).join("") + '</ol><p class="small">' + esc(r.method_sentence) + '</p><p><a href="/w/' + encodeURIComponent(code) +
-      '/ballot-box" id="ballot-box-link">Check your ballot in the ballot box</a></p>';
+      '/ballot-box" id="ballot-box-link">' + t("Check your ballot in the ballot box") + "</a></p>";
   }
 
   function tick() {
     document.querySelectorAll(".timer[data-deadline]").forEach(function (node) {
       const left = conn.secondsLeft(Number(node.dataset.deadline));
-      node.textContent = left > 0 ? formatSeconds(left) + " left" : "time is up";
+      node.textContent = left > 0 ? t("%(time)s left", { time: formatSeconds(left) }) : t("time is up");
     });
   }
   setInterval(tick, 1000);
