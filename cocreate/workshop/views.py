@@ -99,6 +99,22 @@ def facilitate(code: str, key: str) -> str:
     return render_template("workshop/facilitator.html", workshop=workshop, key=key)
 
 
+@bp.get("/w/<code>/facilitate/<key>/print")
+def printables(code: str, key: str) -> str:
+    """A join poster and one card per table, to print before the workshop."""
+    workshop = _facilitated_or_403(code, key)
+    holders: dict[int, dict[str, str]] = {t.id: {} for t in workshop.tables}
+    for person in workshop.participants:
+        if person.role != "member" and person.present:
+            holders[person.home_table_id][person.role] = person.name
+    return render_template(
+        "workshop/print.html",
+        workshop=workshop,
+        holders=holders,
+        join_url=join_url(workshop, current_app.config["PUBLIC_URL"]),
+    )
+
+
 @bp.get("/w/<code>/qr.svg")
 def join_qr(code: str) -> Response:
     workshop = _workshop_or_404(code)

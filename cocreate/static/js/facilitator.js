@@ -17,6 +17,11 @@
   let snap = null;
   let stageKey = "";
   let peopleOpen = false;  // the People panel stays open across re-renders
+  // With many tables the projector pages through the board, a few tables at a time.
+  const BOARD_PAGE_SIZE = 8;
+  const BOARD_PAGE_SECONDS = 10;
+  let boardPage = 0;
+  setInterval(function () { boardPage += 1; if (presenting && snap && snap.board) render(); }, BOARD_PAGE_SECONDS * 1000);
 
   const conn = window.cocreate.connect({
     auth: { code: controls.dataset.code, key: controls.dataset.key },
@@ -140,8 +145,13 @@
       html += '<p class="prompt">' + (r.last ? t("All rounds are done. Everyone is back home.") : t("Round %(number)s has ended. Move to your next table.", { number: r.number })) + "</p>";
     }
     if (s.board) {
-      html += "<h2>" + (r.running ? t("Who goes where") : t("Who goes where in round %(number)s", { number: s.board.round_number })) + '</h2><div class="tables-grid" id="board">' +
-        s.board.tables.map(function (bt) {
+      const pages = Math.ceil(s.board.tables.length / BOARD_PAGE_SIZE);
+      const page = presenting && pages > 1 ? boardPage % pages : 0;
+      const shown = presenting ? s.board.tables.slice(page * BOARD_PAGE_SIZE, (page + 1) * BOARD_PAGE_SIZE) : s.board.tables;
+      html += "<h2>" + (r.running ? t("Who goes where") : t("Who goes where in round %(number)s", { number: s.board.round_number })) +
+        (presenting && pages > 1 ? ' <span class="board-page">' + t("page %(page)s of %(pages)s", { page: page + 1, pages: pages }) + "</span>" : "") +
+        '</h2><div class="tables-grid" id="board">' +
+        shown.map(function (bt) {
           return '<section class="table-card"><h3>' + esc(tableName(bt.id)) + "</h3><ul>" + bt.people.map(function (p) {
             return "<li>" + (p.visiting ? "→ " : "") + esc(p.name) + roleTag(p.role) + "</li>";
           }).join("") + "</ul></section>";
@@ -301,13 +311,75 @@
     tick();
   }
 
+  // The end of a round: a banner in words, a pulsing frame and, if switched on, a chime.
+  let chimeOn = localStorage.getItem("cocreate-chime") === "on";
+  let cuedDeadline = null;
+  const chimeButton = document.getElementById("chime-toggle");
+  function showChime() {
+    chimeButton.setAttribute("aria-pressed", chimeOn ? "true" : "false");
+    chimeButton.textContent = chimeOn ? t("Chime: on") : t("Chime: off");
+  }
+  showChime();
+  chimeButton.addEventListener("click", function () {
+    chimeOn = !chimeOn;
+    localStorage.setItem("cocreate-chime", chimeOn ? "on" : "off");
+    showChime();
+  });
+
+  function cueRoundOver(over, deadline) {
+    document.body.classList.toggle("round-over", over);
+    document.getElementById("time-up").hidden = !over;
+    if (over && cuedDeadline !== deadline) {
+      cuedDeadline = deadline;
+      const chime = document.getElementById("chime");
+      if (chimeOn && chime) chime.play().catch(function () {});
+    }
+  }
+
   function tick() {
     const node = document.getElementById("countdown");
-    if (!node) return;
+    if (!node) { cueRoundOver(false, null); return; }
     const left = conn.secondsLeft(Number(node.dataset.deadline));
+    cueRoundOver(left <= 0, node.dataset.deadline);
     node.textContent = formatSeconds(Math.max(left, 0));
     node.classList.toggle("over", left <= 0);
     if (left <= 0) node.textContent = t("Time is up");
   }
   setInterval(tick, 1000);
+
+  // --- keyboard shortcuts (listed on the help overlay) --------------------------------------
+  const help = document.getElementById("help");
+  function toggleHelp(show) {
+    help.hidden = show === undefined ? !help.hidden : !show;
+    if (!help.hidden) document.getElementById("help-close").focus();
+  }
+  document.getElementById("help-toggle").addEventListener("click", function () { toggleHelp(true); });
+  document.getElementById("help-close").addEventListener("click", function () { toggleHelp(false); });
+
+  function pressFirst(events) {
+    for (const name of events) {
+      const target = actions.querySelector('button[data-event="' + name + '"]:not([disabled])');
+      if (target) { target.click(); return; }
+    }
+  }
+
+  document.addEventListener("keydown", function (event) {
+    const typing = event.target.closest("input, textarea, select, [contenteditable]");
+    if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+    const key = event.key.toLowerCase();
+    if (key === "escape" && !help.hidden) { toggleHelp(false); return; }
+    if (key === "?" || key === "h") { toggleHelp(); }
+    else if (key === "n") {
+      pressFirst(["start_round", "end_round", "begin_consolidation", "open_vote", "close_vote"]);
+    }
+    else if (key === "+") { pressFirst(["extend_round"]); }
+    else if (key === "p") { pressFirst(["pause_round", "resume_round"]); }
+    else if (key === "f") {
+      if (document.fullscreenElement) document.exitFullscreen();
+      else document.documentElement.requestFullscreen().catch(function () {});
+    }
+    else return;
+    event.preventDefault();
+  });
 })();
+

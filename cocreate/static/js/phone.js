@@ -336,11 +336,21 @@
       '/ballot-box" id="ballot-box-link">' + t("Check your ballot in the ballot box") + "</a></p>";
   }
 
+  let buzzedDeadline = null;
+
   function tick() {
+    let over = false;
     document.querySelectorAll(".timer[data-deadline]").forEach(function (node) {
       const left = conn.secondsLeft(Number(node.dataset.deadline));
       node.textContent = left > 0 ? t("%(time)s left", { time: formatSeconds(left) }) : t("time is up");
+      if (left <= 0) {
+        over = true;
+        // One short buzz when the time runs out, where the phone can vibrate.
+        if (buzzedDeadline !== node.dataset.deadline && navigator.vibrate) navigator.vibrate([200, 100, 200]);
+        buzzedDeadline = node.dataset.deadline;
+      }
     });
+    document.body.classList.toggle("round-over", over);
   }
   setInterval(tick, 1000);
 })();
