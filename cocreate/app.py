@@ -12,7 +12,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from cocreate import i18n
+from cocreate import i18n, migrations
 from cocreate.db import db
 from cocreate.extensions import socketio
 
@@ -42,6 +42,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = _instance_secret(app)
 
     db.init_app(app)
+    migrations.init_app(app)
     i18n.init_app(app)
     socketio.init_app(
         app,
@@ -53,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
 
     from cocreate.export.views import bp as export_bp
+    from cocreate.organiser import init_organiser
     from cocreate.voting.events import register_voting_events
     from cocreate.voting.views import bp as voting_bp
     from cocreate.workshop.events import register_workshop_events
@@ -63,9 +65,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(voting_bp)
     register_workshop_events(socketio)
     register_voting_events(socketio)
+    init_organiser(app)  # accounts, login cookie and rate limit, the /organiser pages
 
-    with app.app_context():
-        db.create_all()
+    if app.config.get("UPGRADE_DATABASE_ON_START", True):
+        with app.app_context():
+            migrations.upgrade_database()
     return app
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 import socket
 import struct
 from pathlib import Path
@@ -16,9 +17,14 @@ from cocreate.cli import DEFAULT_WORKER, WORKERS
 from cocreate.db import db
 from cocreate.errors import ActionRefused
 from cocreate.export.formats import FORMATS, export_file
+from cocreate.organiser import accounts
+from cocreate.organiser.personal_data import expired_workshops, purge_expired
 from cocreate.plans import DEFAULT_SAMPLE, PlanError, load_plan, sample_plans_dir
 from cocreate.workshop import services
 from cocreate.workshop.models import Workshop
+
+# The account `serve --sample` makes on a first run, so the organiser pages can be tried at once.
+LOCAL_ORGANISER = "organiser@localhost"
 
 # eventlet's WSGI server refuses connections past max_size (default 1,024): room for 1,500
 # phones plus projectors.
@@ -43,6 +49,8 @@ def serve(host: str, port: int, worker: str, public_url: str, sample: bool) -> N
     with app.app_context():
         if sample and db.session.scalar(select(Workshop.id).limit(1)) is None:
             _import_plan(sample_plans_dir() / DEFAULT_SAMPLE)
+        if sample and accounts.organiser_count() == 0:
+            _create_local_organiser(base_url)
         _print_links(app, base_url)
     others = [a for a in lan_addresses() if a not in base_url] if not public_url else []
     if host in ("0.0.0.0", "::") and others:
@@ -95,6 +103,64 @@ def export(code: str, fmt: str, output: Path, include_names: bool) -> None:
             raise click.ClickException(refused.message) from None
         output.write_bytes(content)
         click.echo(f"Wrote {output}")
+
+
+@cli.command("add-organiser")
+@click.argument("email")
+@click.password_option(help="The password (asked for twice when left out).")
+def add_organiser(email: str, password: str) -> None:
+    """Create an organiser account, or set a new password for an existing one."""
+    app = create_app()
+    with app.app_context():
+        try:
+            organiser, is_new = accounts.save_organiser(email, password)
+        except ActionRefused as refused:
+            raise click.ClickException(refused.message) from None
+        done = "Created the organiser" if is_new else "Set a new password for"
+        click.echo(f"{done} {organiser.email}. Log in at /organiser/login.")
+
+
+@cli.group("db")
+def database() -> None:
+    """The database: bring it up to date with `cocreate db upgrade`."""
+
+
+@database.command("upgrade")
+def database_upgrade() -> None:
+    """Apply the migrations this version brings (safe to run at every start)."""
+    from cocreate import migrations
+
+    app = create_app({"UPGRADE_DATABASE_ON_START": False})
+    with app.app_context():
+        click.echo(migrations.upgrade_database())
+
+
+@cli.command()
+@click.option("--dry-run", is_flag=True, help="Only list the workshops that are due.")
+def purge(dry_run: bool) -> None:
+    """Erase participants' names from workshops past their retention time (run it daily)."""
+    app = create_app()
+    with app.app_context():
+        if dry_run:
+            due = expired_workshops()
+            for workshop in due:
+                click.echo(f"Due: {workshop.code}  {workshop.title}")
+            click.echo(f"{len(due)} workshop(s) due for erasure.")
+            return
+        erased = purge_expired()
+        for workshop in erased:
+            click.echo(f"Erased names: {workshop.code}  {workshop.title}")
+        click.echo(f"{len(erased)} workshop(s) made anonymous.")
+
+
+def _create_local_organiser(base_url: str) -> None:
+    password = secrets.token_urlsafe(12)
+    accounts.save_organiser(LOCAL_ORGANISER, password)
+    click.echo(
+        f"\nOrganiser page: {base_url}/organiser/login\n"
+        f"  Log in as {LOCAL_ORGANISER} with the password {password}\n"
+        f"  (shown only now; set your own with `cocreate add-organiser YOUR-EMAIL`)."
+    )
 
 
 def _import_plan(path: Path) -> Workshop:

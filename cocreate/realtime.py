@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import session
@@ -18,7 +19,8 @@ from cocreate.db import db
 from cocreate.errors import ActionRefused
 from cocreate.extensions import socketio
 from cocreate.i18n import lazy_gettext, use_workshop_language
-from cocreate.workshop.models import Participant, Workshop
+from cocreate.workshop.models import CafeTable, Participant, Workshop
+from cocreate.workshop.services import NoteWriter, TableDevice
 
 
 def facilitator_room(workshop_id: int) -> str:
@@ -68,15 +70,41 @@ NOT_CONNECTED = lazy_gettext("You are not connected to a workshop. Please reload
 MALFORMED = lazy_gettext("That request was not understood. Please reload the page.")
 
 
+@dataclass(frozen=True)
+class Actor:
+    """Who is on the other end of a connection: the facilitator, a phone, or a shared tablet
+    that keeps one table's form."""
+
+    workshop: Workshop
+    participant: Participant | None = None
+    tablet: TableDevice | None = None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.participant is None and self.tablet is None
+
+
 def remember_facilitator(workshop: Workshop) -> None:
-    session["actor"] = {"workshop": workshop.id, "participant": None}
+    session["actor"] = {"workshop": workshop.id, "participant": None, "table": None}
 
 
 def remember_participant(participant: Participant) -> None:
-    session["actor"] = {"workshop": participant.workshop_id, "participant": participant.id}
+    session["actor"] = {
+        "workshop": participant.workshop_id,
+        "participant": participant.id,
+        "table": None,
+    }
 
 
-def current_actor() -> tuple[Workshop, Participant | None] | None:
+def remember_tablet(tablet: TableDevice) -> None:
+    session["actor"] = {
+        "workshop": tablet.workshop.id,
+        "participant": None,
+        "table": tablet.table.id,
+    }
+
+
+def current_actor() -> Actor | None:
     actor = session.get("actor")
     if not actor:
         return None
@@ -84,10 +112,15 @@ def current_actor() -> tuple[Workshop, Participant | None] | None:
     if workshop is None:
         return None
     use_workshop_language(workshop.language)
-    if actor["participant"] is None:
-        return workshop, None
-    participant = db.session.get(Participant, actor["participant"])
-    return (workshop, participant) if participant is not None else None
+    if actor["participant"] is not None:
+        participant = db.session.get(Participant, actor["participant"])
+        return Actor(workshop, participant=participant) if participant is not None else None
+    if actor["table"] is not None:
+        table = db.session.get(CafeTable, actor["table"])
+        if table is None or table.workshop_id != workshop.id:
+            return None
+        return Actor(workshop, tablet=TableDevice(workshop, table))
+    return Actor(workshop)
 
 
 def _run(action: Callable[[], Ack | None]) -> Ack:
@@ -110,10 +143,10 @@ def facilitator_event(
         actor = current_actor()
         if actor is None:
             return {"ok": False, "error": str(NOT_CONNECTED)}
-        workshop, participant = actor
-        if participant is not None:
-            log.warning("refused facilitator event %s from a participant", handler.__name__)
+        if not actor.is_facilitator:
+            log.warning("refused facilitator event %s from a phone or tablet", handler.__name__)
             return {"ok": False, "error": str(FACILITATOR_ONLY)}
+        workshop = actor.workshop
         if payload is None:
             payload = {}
         if not isinstance(payload, dict):
@@ -131,13 +164,33 @@ def participant_event(
     @functools.wraps(handler)
     def wrapper(payload: object = None) -> Ack:
         actor = current_actor()
-        if actor is None or actor[1] is None:
+        if actor is None or actor.participant is None:
             return {"ok": False, "error": str(NOT_CONNECTED)}
         if payload is None:
             payload = {}
         if not isinstance(payload, dict):
             return {"ok": False, "error": str(MALFORMED)}
-        participant = actor[1]
+        participant = actor.participant
         return _run(lambda: handler(participant, payload))
+
+    return wrapper
+
+
+def writer_event(
+    handler: Callable[[NoteWriter, dict[str, Any]], Ack | None],
+) -> Callable[..., Ack]:
+    """For the table form: a phone writing at its table, or a table's shared tablet."""
+
+    @functools.wraps(handler)
+    def wrapper(payload: object = None) -> Ack:
+        actor = current_actor()
+        writer = (actor.participant or actor.tablet) if actor is not None else None
+        if writer is None:
+            return {"ok": False, "error": str(NOT_CONNECTED)}
+        if payload is None:
+            payload = {}
+        if not isinstance(payload, dict):
+            return {"ok": False, "error": str(MALFORMED)}
+        return _run(lambda: handler(writer, payload))
 
     return wrapper

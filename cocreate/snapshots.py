@@ -37,7 +37,14 @@ def facilitator_snapshot(workshop: Workshop, public_url: str) -> dict[str, Any]:
     return {
         "view": "facilitator",
         "workshop": _workshop_info(workshop) | {"join_url": join_url(workshop, public_url)},
-        "tables": [_table_info(t, people) for t in workshop.tables],
+        "tables": [
+            _table_info(t, people)
+            | {
+                "tablet_path": f"/w/{workshop.code}/table/{t.id}/"
+                f"{workshop_services.table_key(workshop, t)}"
+            }
+            for t in workshop.tables
+        ],
         "participants": [
             {
                 "id": p.id,
@@ -89,6 +96,38 @@ def participant_snapshot(participant: Participant) -> dict[str, Any]:
         "server_now": to_epoch_ms(utcnow()),
     }
     return snapshot
+
+
+def tablet_snapshot(tablet: workshop_services.TableDevice) -> dict[str, Any]:
+    """A shared tablet keeps its table's form: every round's notes, all editable."""
+    workshop, table = tablet.workshop, tablet.table
+    notes = db.session.scalars(
+        db.select(Note)
+        .where(Note.workshop_id == workshop.id, Note.table_id == table.id)
+        .order_by(Note.round_position, Note.id)
+    ).all()
+    return {
+        "view": "tablet",
+        "workshop": _workshop_info(workshop),
+        "me": {
+            "id": None,
+            "name": table.name,
+            "role": "tablet",
+            "role_label": "",
+            "home": _table_brief(table),
+        },
+        "round": _round_info(workshop),
+        "seat": _table_brief(table) | {"at_home": True},
+        "next_seat": None,
+        "free_roles": [],
+        "notes": [_note_info(n) | {"mine": True} for n in notes],
+        "shortlist": [{"id": c.id, "text": c.text} for c in workshop.challenges]
+        if workshop.phase in ("consolidation", "voting", "results", "closed")
+        else [],
+        "has_voted": False,
+        "results": _results_info(workshop),
+        "server_now": to_epoch_ms(utcnow()),
+    }
 
 
 def _workshop_info(workshop: Workshop) -> dict[str, Any]:

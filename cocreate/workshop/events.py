@@ -14,10 +14,13 @@ from cocreate.realtime import (
     participant_event,
     remember_facilitator,
     remember_participant,
+    remember_tablet,
+    writer_event,
 )
-from cocreate.snapshots import facilitator_snapshot, participant_snapshot
+from cocreate.snapshots import facilitator_snapshot, participant_snapshot, tablet_snapshot
 from cocreate.workshop import services
 from cocreate.workshop.models import Participant, Workshop
+from cocreate.workshop.services import NoteWriter
 from cocreate.workshop.views import participant_cookie_name
 
 
@@ -28,6 +31,14 @@ def register_workshop_events(sio: SocketIO) -> None:
         workshop = services.workshop_by_code(str(auth.get("code") or ""))
         if workshop is None:
             raise ConnectionRefusedError("unknown workshop")
+        if "table" in auth:
+            tablet = services.tablet_for(workshop, auth["table"], auth.get("key"))
+            if tablet is None:
+                raise ConnectionRefusedError("wrong facilitator key")
+            remember_tablet(tablet)
+            join_room(realtime.everyone_room(workshop.id))
+            join_room(realtime.table_room(workshop.id, tablet.table.id))
+            return
         if "key" in auth:
             if not services.facilitator_key_matches(workshop, auth["key"]):
                 raise ConnectionRefusedError("wrong facilitator key")
@@ -47,11 +58,12 @@ def register_workshop_events(sio: SocketIO) -> None:
         actor = realtime.current_actor()
         if actor is None:
             return {"ok": False, "error": str(realtime.NOT_CONNECTED)}
-        workshop, participant = actor
-        if participant is None:
-            return {"ok": True, "snapshot": facilitator_snapshot(workshop, _public_url())}
-        _follow_table(participant)
-        return {"ok": True, "snapshot": participant_snapshot(participant)}
+        if actor.tablet is not None:
+            return {"ok": True, "snapshot": tablet_snapshot(actor.tablet)}
+        if actor.participant is None:
+            return {"ok": True, "snapshot": facilitator_snapshot(actor.workshop, _public_url())}
+        _follow_table(actor.participant)
+        return {"ok": True, "snapshot": participant_snapshot(actor.participant)}
 
     # --- facilitator ---------------------------------------------------------------------
 
@@ -124,25 +136,25 @@ def register_workshop_events(sio: SocketIO) -> None:
     # --- participant ---------------------------------------------------------------------
 
     @sio.on("add_note")
-    @participant_event
-    def add_note(participant: Participant, payload: dict[str, Any]) -> dict[str, Any]:
+    @writer_event
+    def add_note(writer: NoteWriter, payload: dict[str, Any]) -> dict[str, Any]:
         note = services.add_note(
-            participant, payload.get("field"), payload.get("text"), payload.get("client_id")
+            writer, payload.get("field"), payload.get("text"), payload.get("client_id")
         )
-        notify_changed(participant.workshop_id, tables=[note.table_id])
+        notify_changed(note.workshop_id, tables=[note.table_id])
         return {"note_id": note.id}
 
     @sio.on("edit_note")
-    @participant_event
-    def edit_note(participant: Participant, payload: dict[str, Any]) -> None:
-        note = services.edit_note(participant, payload.get("note_id"), payload.get("text"))
-        notify_changed(participant.workshop_id, tables=[note.table_id])
+    @writer_event
+    def edit_note(writer: NoteWriter, payload: dict[str, Any]) -> None:
+        note = services.edit_note(writer, payload.get("note_id"), payload.get("text"))
+        notify_changed(note.workshop_id, tables=[note.table_id])
 
     @sio.on("delete_note")
-    @participant_event
-    def delete_note(participant: Participant, payload: dict[str, Any]) -> None:
-        note = services.delete_note(participant, payload.get("note_id"))
-        notify_changed(participant.workshop_id, tables=[note.table_id])
+    @writer_event
+    def delete_note(writer: NoteWriter, payload: dict[str, Any]) -> None:
+        table_id = services.delete_note(writer, payload.get("note_id"))
+        notify_changed(writer.workshop.id, tables=[table_id])
 
     @sio.on("volunteer")
     @participant_event

@@ -3,10 +3,10 @@ or a restarted server loses nothing."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cocreate.db import db
@@ -14,6 +14,9 @@ from cocreate.timeutil import utcnow
 
 PHASES = ("draft", "lobby", "rounds", "consolidation", "voting", "results", "closed")
 ROLES = ("host", "notetaker", "member")
+# Participants' names are erased this many days after the workshop unless the organiser
+# chooses otherwise (see cocreate.organiser.personal_data).
+DEFAULT_RETENTION_DAYS = 30
 
 
 class Workshop(db.Model):
@@ -45,6 +48,17 @@ class Workshop(db.Model):
     round_running: Mapped[bool] = mapped_column(default=False)
     round_deadline: Mapped[datetime | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The organiser's workspace. A workshop without an owner (imported on the command line)
+    # belongs to the first organiser account.
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organiser.id", ondelete="SET NULL"), default=None, index=True
+    )
+    scheduled_on: Mapped[date | None] = mapped_column(default=None)
+    archived: Mapped[bool] = mapped_column(default=False, server_default=false())
+    retention_days: Mapped[int] = mapped_column(
+        default=DEFAULT_RETENTION_DAYS, server_default=str(DEFAULT_RETENTION_DAYS)
+    )
+    names_erased_at: Mapped[datetime | None] = mapped_column(default=None)
 
     tables: Mapped[list[CafeTable]] = relationship(
         back_populates="workshop", order_by="CafeTable.position", cascade="all, delete-orphan"
@@ -179,3 +193,20 @@ class ChallengeSource(db.Model):
     note_id: Mapped[int] = mapped_column(
         ForeignKey("note.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class CoFacilitatorLink(db.Model):
+    """A facilitator link the organiser hands to a co-facilitator and can revoke.
+
+    Only a hash of the link's key is stored, as for the phones' tokens."""
+
+    __tablename__ = "co_facilitator_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(80))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)

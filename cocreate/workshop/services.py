@@ -9,6 +9,7 @@ import re
 import secrets
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
@@ -24,6 +25,7 @@ from cocreate.workshop.models import (
     CafeTable,
     Challenge,
     ChallengeSource,
+    CoFacilitatorLink,
     Note,
     Participant,
     Round,
@@ -97,9 +99,19 @@ def workshop_by_code(raw_code: str) -> Workshop | None:
 
 
 def facilitator_key_matches(workshop: Workshop, key: object) -> bool:
-    return isinstance(key, str) and hmac.compare_digest(
-        workshop.facilitator_key.encode(), key.encode()
+    """The workshop's own key, or the key of a co-facilitator link not revoked."""
+    if not isinstance(key, str) or not key:
+        return False
+    if hmac.compare_digest(workshop.facilitator_key.encode(), key.encode()):
+        return True
+    link = db.session.scalar(
+        select(CoFacilitatorLink.id).where(
+            CoFacilitatorLink.workshop_id == workshop.id,
+            CoFacilitatorLink.key_hash == _hash_token(key),
+            CoFacilitatorLink.revoked_at.is_(None),
+        )
     )
+    return link is not None
 
 
 def participant_by_token(workshop: Workshop, token: object) -> Participant | None:
@@ -413,15 +425,46 @@ def _write_plan(
 # --- notes ----------------------------------------------------------------------------------
 
 
-def current_table(participant: Participant) -> CafeTable:
-    workshop = participant.workshop
+@dataclass(frozen=True)
+class TableDevice:
+    """A shared tablet that keeps one table's form for people without a phone. It proves
+    itself with a table link derived from the facilitator key, so nothing new is stored."""
+
+    workshop: Workshop
+    table: CafeTable
+
+
+# Who writes on a table's form: a participant's phone, or the table's shared tablet.
+NoteWriter = Participant | TableDevice
+
+
+def table_key(workshop: Workshop, table: CafeTable) -> str:
+    """The secret in a table's tablet link; revoked with the facilitator key."""
+    message = f"table:{table.id}".encode()
+    return hmac.new(workshop.facilitator_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def tablet_for(workshop: Workshop, table_id: object, key: object) -> TableDevice | None:
+    table = next((t for t in workshop.tables if str(t.id) == str(table_id)), None)
+    if table is None or not isinstance(key, str):
+        return None
+    if not hmac.compare_digest(table_key(workshop, table).encode(), key.encode()):
+        return None
+    return TableDevice(workshop, table)
+
+
+def current_table(writer: NoteWriter) -> CafeTable:
+    """The table whose form the writer adds to now: a tablet's own, a phone's seat."""
+    if isinstance(writer, TableDevice):
+        return writer.table
+    workshop = writer.workshop
     if workshop.phase == "rounds" and workshop.current_round >= 0:
-        return seat_table(participant, workshop.current_round)
-    return participant.home_table
+        return seat_table(writer, workshop.current_round)
+    return writer.home_table
 
 
-def add_note(participant: Participant, field: object, text: object, client_id: object) -> Note:
-    workshop = participant.workshop
+def add_note(writer: NoteWriter, field: object, text: object, client_id: object) -> Note:
+    workshop = writer.workshop
     if workshop.phase not in PHASES_WITH_NOTES:
         raise ActionRefused(_("Notes can be added during the rounds and the shortlist only."))
     if not any(f["key"] == field for f in workshop.form_fields):
@@ -439,11 +482,11 @@ def add_note(participant: Participant, field: object, text: object, client_id: o
             return already  # the phone re-sent a note it had no answer for
     note = Note(
         workshop_id=workshop.id,
-        table_id=current_table(participant).id,
+        table_id=current_table(writer).id,
         round_position=max(workshop.current_round, 0),
         field=str(field),
         text=clean,
-        author_id=participant.id,
+        author_id=writer.id if isinstance(writer, Participant) else None,
         client_id=client_id,
     )
     db.session.add(note)
@@ -451,33 +494,39 @@ def add_note(participant: Participant, field: object, text: object, client_id: o
     return note
 
 
-def may_edit_note(participant: Participant, note: Note) -> bool:
-    return note.author_id == participant.id or (
-        participant.role == "notetaker" and note.table_id == participant.home_table_id
+def may_edit_note(writer: NoteWriter, note: Note) -> bool:
+    """Authors keep their notes; the note-taker (or the table's tablet) keeps the form."""
+    if isinstance(writer, TableDevice):
+        return note.table_id == writer.table.id
+    return note.author_id == writer.id or (
+        writer.role == "notetaker" and note.table_id == writer.home_table_id
     )
 
 
-def edit_note(participant: Participant, note_id: object, text: object) -> Note:
-    note = _editable_note(participant, note_id)
+def edit_note(writer: NoteWriter, note_id: object, text: object) -> Note:
+    note = _editable_note(writer, note_id)
     note.text = clean_text(text, what="note", max_length=NOTE_MAX, multiline=True)
     db.session.commit()
     return note
 
 
-def delete_note(participant: Participant, note_id: object) -> Note:
-    note = _editable_note(participant, note_id)
+def delete_note(writer: NoteWriter, note_id: object) -> int:
+    """Remove a note; returns the id of the table whose form changed."""
+    note = _editable_note(writer, note_id)
+    table_id = note.table_id
     db.session.delete(note)
     db.session.commit()
-    return note
+    return table_id
 
 
-def _editable_note(participant: Participant, note_id: object) -> Note:
-    if participant.workshop.phase not in PHASES_WITH_NOTES:
+def _editable_note(writer: NoteWriter, note_id: object) -> Note:
+    workshop = writer.workshop
+    if workshop.phase not in PHASES_WITH_NOTES:
         raise ActionRefused(_("Notes can no longer be changed."))
     note = db.session.get(Note, note_id) if isinstance(note_id, int) else None
-    if note is None or note.workshop_id != participant.workshop_id:
+    if note is None or note.workshop_id != workshop.id:
         raise ActionRefused(_("That note no longer exists."))
-    if not may_edit_note(participant, note):
+    if not may_edit_note(writer, note):
         raise ActionRefused(_("Only the note's author or the table's note-taker can change it."))
     return note
 

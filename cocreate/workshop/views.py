@@ -115,6 +115,16 @@ def printables(code: str, key: str) -> str:
     )
 
 
+@bp.get("/w/<code>/table/<int:table_id>/<key>")
+def tablet(code: str, table_id: int, key: str) -> str:
+    """A shared tablet at a table, for people without a phone: it keeps that table's form."""
+    workshop = _workshop_or_404(code)
+    device = services.tablet_for(workshop, table_id, key)
+    if device is None:
+        abort(403, description=_("This table link is not valid. Ask the facilitator for it."))
+    return render_template("workshop/phone.html", workshop=workshop, tablet=device, key=key)
+
+
 @bp.get("/w/<code>/qr.svg")
 def join_qr(code: str) -> Response:
     workshop = _workshop_or_404(code)

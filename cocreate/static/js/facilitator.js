@@ -122,7 +122,8 @@
     return '<div class="tables-grid" id="people-grid">' + s.tables.map(function (table) {
       const people = s.participants.filter((p) => p.home_table_id === table.id);
       return '<section class="table-card" data-table="' + table.id + '"><h3>' + table.number + ". " + esc(table.name) + "</h3>" +
-        (table.topic ? '<p class="topic">' + esc(table.topic) + "</p>" : "") + "<ul>" + people.map(personControls).join("") + "</ul></section>";
+        (table.topic ? '<p class="topic">' + esc(table.topic) + "</p>" : "") + "<ul>" + people.map(personControls).join("") + "</ul>" +
+        '<p class="small"><a class="tablet-link" href="' + esc(table.tablet_path) + '" target="_blank" rel="noopener">' + t("Tablet link for this table") + "</a></p></section>";
     }).join("") + "</div>";
   }
 

@@ -13,8 +13,10 @@
   let confirming = false;
   let selectedField = null;
 
+  // A shared tablet at a table connects with its table link instead of a phone's cookie.
+  const tablet = root.dataset.table ? { code: code, table: Number(root.dataset.table), key: root.dataset.key } : null;
   const conn = window.cocreate.connect({
-    auth: { code: code },
+    auth: tablet || { code: code },
     onSnapshot: function (s) { snap = s; render(); },
     onConnect: flushOutbox,
   });
@@ -107,6 +109,15 @@
     const roleText = me.role === "member" ? "" :
       '<p class="sub">' + t("Your role: %(role)s — you stay at your home table.", { role: "<strong>" + esc(me.role_label) + "</strong>" }) + "</p>";
     let html = '<p class="sub">' + esc(s.workshop.title) + " · " + esc(me.name) + "</p>";
+    if (s.view === "tablet") {
+      html += '<p class="sub">' + t("This tablet keeps the form of") + '</p><p class="where" id="where">' + tableLine(me.home) + "</p>";
+      if (s.round) html += '<p class="sub">' + t("Round %(number)s of %(total)s", { number: s.round.number, total: s.round.total }) + " · " + esc(s.round.title) +
+        (s.round.running ? ' · <span class="timer" data-deadline="' + s.round.deadline + '"></span>' : "") + "</p>" +
+        (s.round.prompt ? '<p class="prompt">' + esc(s.round.prompt) + "</p>" : "");
+      el("instruction").innerHTML = html;
+      tick();
+      return;
+    }
     if (phase === "lobby") {
       html += '<p class="sub">' + t("Your home table") + '</p><p class="where" id="where">' + tableLine(me.home) + "</p>";
       if (me.home.topic) html += '<p class="prompt">' + esc(me.home.topic) + "</p>";
@@ -198,7 +209,7 @@
   function renderBallot() {
     const s = snap;
     const panel = el("ballot-panel");
-    const show = s.workshop.phase === "voting";
+    const show = s.workshop.phase === "voting" && s.view !== "tablet";  // a tablet has no vote
     panel.hidden = !show;
     if (!show) return;
     if (s.has_voted) {

@@ -1,0 +1,20 @@
+"""Organiser accounts: the municipal staff who prepare, run and close workshops."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cocreate.db import db
+from cocreate.timeutil import utcnow
+
+
+class Organiser(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased, so "Anne@Kommune.dk" and "anne@kommune.dk" are one account.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # werkzeug's scrypt hash; the password itself is never stored.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
