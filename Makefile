@@ -21,6 +21,7 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/pip
 	touch $@ $(VENV)/.installed-app
 
 run: $(VENV)/.installed-app
+	$(VENV)/bin/cocreate db upgrade
 	$(VENV)/bin/cocreate serve --host $(HOST) --port $(PORT) --worker $(WORKER) --sample
 
 # Browser tests drive Debian's Chromium (a browser download from the internet is not possible).

@@ -20,7 +20,7 @@ from cocreate.errors import ActionRefused
 from cocreate.extensions import socketio
 from cocreate.i18n import lazy_gettext, use_workshop_language
 from cocreate.workshop.models import CafeTable, Participant, Workshop
-from cocreate.workshop.services import NoteWriter, TableDevice
+from cocreate.workshop.services import NoteWriter, TableDevice, facilitator_key_matches
 
 
 def facilitator_room(workshop_id: int) -> str:
@@ -84,8 +84,10 @@ class Actor:
         return self.participant is None and self.tablet is None
 
 
-def remember_facilitator(workshop: Workshop) -> None:
-    session["actor"] = {"workshop": workshop.id, "participant": None, "table": None}
+def remember_facilitator(workshop: Workshop, key: str) -> None:
+    # The key is kept so a co-facilitator link revoked later stops working at once, even on a
+    # screen that is still connected.
+    session["actor"] = {"workshop": workshop.id, "participant": None, "table": None, "key": key}
 
 
 def remember_participant(participant: Participant) -> None:
@@ -120,6 +122,8 @@ def current_actor() -> Actor | None:
         if table is None or table.workshop_id != workshop.id:
             return None
         return Actor(workshop, tablet=TableDevice(workshop, table))
+    if not facilitator_key_matches(workshop, actor.get("key")):
+        return None  # the link was revoked while this screen was connected
     return Actor(workshop)
 
 

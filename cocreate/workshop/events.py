@@ -42,7 +42,7 @@ def register_workshop_events(sio: SocketIO) -> None:
         if "key" in auth:
             if not services.facilitator_key_matches(workshop, auth["key"]):
                 raise ConnectionRefusedError("wrong facilitator key")
-            remember_facilitator(workshop)
+            remember_facilitator(workshop, auth["key"])
             join_room(realtime.facilitator_room(workshop.id))
             return
         token = request.cookies.get(participant_cookie_name(workshop.code))

@@ -138,7 +138,7 @@ def test_organiser_prepares_runs_exports_and_erases(
             http.cookies.set(cookie["name"], cookie["value"])
         people.append((name, http))
     people += [(name, server.join(code, name)) for name in HTTP_PHONES]
-    page.reload()
+    page.goto(server.base_url + "/organiser/")
     expect(page.locator(f'tr:has-text("{code}") td.num')).to_have_text(str(len(people)))
 
     # The workshop runs: every round, one challenge per person, the vote.

@@ -128,6 +128,14 @@ OVERFLOWING_BUTTONS = """() => [...document.querySelectorAll('button, .button')]
     .filter(b => b.offsetParent !== null && (b.scrollWidth > b.clientWidth + 1
                                               || b.scrollHeight > b.clientHeight + 1))
     .map(b => b.outerHTML.slice(0, 120))"""
+# Text on the projector that the back of the room (15 m) cannot read.
+MIN_PROJECTOR_TEXT_PX = 20
+SMALL_PROJECTOR_TEXT = """min => [...document.querySelectorAll('#stage *')]
+    .filter(el => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())
+                  && el.getClientRects().length
+                  && el.getBoundingClientRect().top < innerHeight
+                  && parseFloat(getComputedStyle(el).fontSize) < min)
+    .map(el => getComputedStyle(el).fontSize + ' ' + el.outerHTML.slice(0, 80))"""
 PAGE_WIDER_THAN_SCREEN = """() => {
     const width = document.documentElement.clientWidth;
     if (document.documentElement.scrollWidth <= width) return [];
@@ -172,8 +180,13 @@ class Screens:
         path = self.folder / f"lang-{device.language}-{name}-{device.kind}.png"
         label = f"{device.language} {name} {device.kind}"
         expect(page.locator("html")).to_have_attribute("lang", device.language)
+        page.evaluate("window.scrollTo(0, 0)")
         if device.kind == "projector":
             page.screenshot(path=path)  # what the room sees: the 1920 x 1080 screen only
+            self.problems += [
+                f"{label}: text under {MIN_PROJECTOR_TEXT_PX} px: {e}"
+                for e in page.evaluate(SMALL_PROJECTOR_TEXT, MIN_PROJECTOR_TEXT_PX)
+            ]
         else:
             page.screenshot(path=path, full_page=True)
         self.problems += [f"{label}: wider than the screen: {e}" for e in
@@ -226,6 +239,10 @@ def instruction_stays_on_top(page: Page, label: str, scrolled_png: Path) -> list
         return [f"{label}: #instruction is not at the top after scrolling: {box}"]
     if box["y"] + box["height"] > viewport["height"]:
         return [f"{label}: #instruction is taller than the screen ({box['height']:.0f} px)"]
+    if page.locator("#note-text").is_visible() and box["height"] > viewport["height"] / 2:
+        # While notes are written the form must stay usable below the sticky instruction.
+        return [f"{label}: #instruction covers more than half the screen while notes are "
+                f"written ({box['height']:.0f} of {viewport['height']} px)"]
     return []
 
 
@@ -279,6 +296,7 @@ def test_every_screen_in_danish_and_english(
             " return i && i.complete && i.naturalWidth > 0; }"
         )
     screens.phase("lobby")
+    whole_on_projector(screens, "#join-qr", "#join-code", "#joined-count")
 
     for number in range(1, ROUNDS + 1):
         control.click("button[data-event=start_round]")
@@ -303,6 +321,7 @@ def test_every_screen_in_danish_and_english(
                 )
         if number in (1, 2):
             screens.phase(f"round-{number}")
+            whole_on_projector(screens, "#stage .eyebrow", "#countdown", "#board")
         control.click("button[data-event=end_round]")
         for language in LANGUAGES:
             for phone in screens.phones(language):
@@ -341,6 +360,7 @@ def test_every_screen_in_danish_and_english(
             expect(phone.page.locator("#where")).to_have_text(words["time to vote"])
             expect(phone.page.locator("#cast")).to_have_text(words["cast"])
     screens.phase("vote-open")
+    whole_on_projector(screens, "#turnout", "#stage .shortlist")
     for phone in screens.phones():
         phone.page.locator("#ballot-panel button[data-move=down]").first.click()
         phone.page.click("#cast")
@@ -349,6 +369,10 @@ def test_every_screen_in_danish_and_english(
     for phone in screens.phones():
         phone.page.click("#cast-confirm")
         expect(phone.page.locator("#ballot-done")).to_have_text(WORDS[phone.language]["counted"])
+    for language in LANGUAGES:
+        expect(screens.of(language, "projector").locator("#turnout")).to_have_text(
+            re.compile(rf"^{len(PHONE_NAMES)} \w+ {everyone} ")
+        )
     screens.phase("voted")
 
     control.click("button[data-event=close_vote]")
@@ -360,6 +384,7 @@ def test_every_screen_in_danish_and_english(
         for phone in screens.phones(language):
             expect(phone.page.locator("#results-panel h2")).to_have_text(words["ranking"])
     screens.phase("results")
+    whole_on_projector(screens, "#ranking")
     for phone in screens.phones():
         phone.page.click("#ballot-box-link")
         expect(phone.page.locator("#ballot-box li")).to_have_count(len(PHONE_NAMES))
@@ -373,6 +398,14 @@ def test_every_screen_in_danish_and_english(
         f"{len(screens.problems)} layout problem(s) on the screens:\n"
         + "\n".join(screens.problems)
     )
+
+
+def whole_on_projector(screens: Screens, *selectors: str) -> None:
+    """What the room must see is on the 1920 x 1080 screen, not below it."""
+    for language in LANGUAGES:
+        projector = screens.of(language, "projector")
+        for selector in selectors:
+            expect(projector.locator(selector)).to_be_in_viewport(ratio=1)
 
 
 def add_note(page: Page, text: str) -> None:

@@ -43,9 +43,12 @@ KNOWN_BALLOTS = [
     ("B", "A", "C"),
 ]
 EXPECTED_PAIRWISE = {
-    ("A", "B"): 3, ("B", "A"): 2,
-    ("A", "C"): 3, ("C", "A"): 2,
-    ("B", "C"): 4, ("C", "B"): 1,
+    ("A", "B"): 3,
+    ("B", "A"): 2,
+    ("A", "C"): 3,
+    ("C", "A"): 2,
+    ("B", "C"): 4,
+    ("C", "B"): 1,
 }
 
 
@@ -133,11 +136,18 @@ def test_xlsx_holds_ranking_ballots_pairwise_challenges_forms_and_turnout(
     book = load_workbook(io.BytesIO(export_file(played.workshop, "xlsx")))
 
     assert book.sheetnames == [
-        "Ranking", "Ballots", "Pairwise", "Challenges", "Table forms by round", "Turnout",
+        "Ranking",
+        "Ballots",
+        "Pairwise",
+        "Challenges",
+        "Table forms by round",
+        "Turnout",
     ]
     ranking = [list(r) for r in book["Ranking"].iter_rows(min_row=2, values_only=True)]
     assert [(r[0], r[1], r[2]) for r in ranking] == [
-        (1, MANDATE, 11), (1, RESOURCES, 11), (3, COMMUNICATION, 8),
+        (1, MANDATE, 11),
+        (1, RESOURCES, 11),
+        (3, COMMUNICATION, 8),
     ]
     assert book["Ranking"]["A1"].value == "Plads"  # headings in the workshop's language
 
@@ -215,7 +225,9 @@ def test_nothing_is_exported_before_the_vote_closes(app: Flask, workshop: Worksh
     for ext in ("csv", "xlsx", "json", "html"):
         response = client.get(played.url(ext))
         assert response.status_code == 409
-        assert "Resultatet vises først, når afstemningen er lukket." in response.get_data(as_text=True)
+        assert "Resultatet vises først, når afstemningen er lukket." in response.get_data(
+            as_text=True
+        )
     with pytest.raises(ActionRefused):
         build_export(played.workshop)
 
@@ -226,7 +238,9 @@ def test_nothing_is_exported_while_results_are_withheld(app: Flask, workshop: Wo
     for ext in ("csv", "xlsx", "json", "html"):
         response = client.get(played.url(ext))
         assert response.status_code == 409
-        assert "Kun 2 stemmesedler: resultatet holdes tilbage under 3" in response.get_data(as_text=True)
+        assert "Kun 2 stemmesedler: resultatet holdes tilbage under 3" in response.get_data(
+            as_text=True
+        )
 
 
 def test_ballots_are_shuffled_not_in_the_order_of_voting(app: Flask, workshop: Workshop) -> None:
@@ -265,7 +279,9 @@ def test_dots_ballots_export_points_without_pairwise(app: Flask, workshop: Works
     book = load_workbook(io.BytesIO(export_file(workshop, "xlsx")))
     assert [c.value for c in book["Ballots"][1]] == ["Kvittering", MANDATE, RESOURCES]
     assert sorted(tuple(r[1:]) for r in book["Ballots"].iter_rows(min_row=2, values_only=True)) == [
-        (0, 3), (1, 0), (3, 2),
+        (0, 3),
+        (1, 0),
+        (3, 2),
     ]
     assert book["Pairwise"]["A1"].value == "Kun for rangordnede stemmesedler."
     export = build_export(workshop)

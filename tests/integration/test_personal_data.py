@@ -177,7 +177,7 @@ def test_retention_setting_is_checked(organiser: FlaskClient, workshop: Workshop
     for bad in ("0", "tredive", "99999"):
         response = organiser.post(url, data={"scheduled_on": "", "retention_days": bad})
         assert response.status_code == 400
-        assert "Keep names for 1 to 3650 days" in response.get_data(as_text=True)
+        assert "Behold navne i 1 til 3650 dage" in response.get_data(as_text=True)
     ok = organiser.post(url, data={"scheduled_on": "2026-06-01", "retention_days": "14"})
     assert ok.status_code == 303
     db.session.expire_all()

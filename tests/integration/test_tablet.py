@@ -36,8 +36,9 @@ def test_tablet_link_opens_the_tables_form_and_adds_notes_there(
     assert tablet.is_connected()
     act(facilitator, "start_round")
 
-    ack = tablet.emit("add_note", {"field": "ideas", "text": "Skrevet på bordets tablet"},
-                      callback=True)
+    ack = tablet.emit(
+        "add_note", {"field": "ideas", "text": "Skrevet på bordets tablet"}, callback=True
+    )
 
     assert ack["ok"], ack
     note = db.session.get(Note, ack["note_id"])
@@ -67,7 +68,5 @@ def test_wrong_or_foreign_table_keys_are_refused(app: Flask, workshop: Any) -> N
     first, second = ws.tables[0], ws.tables[1]
     assert not tablet_client(app, workshop, first.id, "guess").is_connected()
     # a key is bound to its table: the first table's key does not open the second
-    assert not tablet_client(
-        app, workshop, second.id, services.table_key(ws, first)
-    ).is_connected()
+    assert not tablet_client(app, workshop, second.id, services.table_key(ws, first)).is_connected()
     assert app.test_client().get(f"/w/{workshop.code}/table/{first.id}/guess").status_code == 403
