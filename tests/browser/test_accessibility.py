@@ -91,28 +91,8 @@ REVIEW_COUNTS_AS_VIOLATION = {
     "aria-prohibited-attr",
 }
 
-# Problems that only a change to the templates or the JavaScript can fix, by (page-name
-# prefix, axe rule id). They hide nothing else: `test_no_serious_or_critical_violations`
-# fails on any other serious or critical violation. `test_markup_fixes_have_landed` is a
-# strict xfail that lists them; once they are all fixed it passes, which a strict xfail
-# reports as a failure: then empty this table and remove the xfail mark.
-WAITING_FOR_MARKUP_FIX: dict[tuple[str, str], str] = {
-    ("phone-", "page-has-heading-one"): (
-        "phone.js renderInstruction(): the phone page has no <h1>; make the"
-        ' <p class="where" id="where"> an <h1 class="where" id="where">'
-    ),
-    ("phone-voting-dots", "aria-prohibited-attr"): (
-        'phone.js dotsBallot(): <span class="pos" aria-label="N points"> has no role, so the'
-        " label is dropped; put the words in a visually-hidden span instead"
-    ),
-}
-
-
-def waiting_for_markup_fix(page_name: str, rule: str) -> str | None:
-    for (prefix, waiting_rule), fix in WAITING_FOR_MARKUP_FIX.items():
-        if page_name.startswith(prefix) and rule == waiting_rule:
-            return fix
-    return None
+# Rules that must pass whatever impact axe gives them: every page has a main heading.
+ALWAYS_REQUIRED = {"page-has-heading-one"}
 
 
 @dataclass
@@ -426,44 +406,16 @@ def test_no_serious_or_critical_violations(
     scans: dict[str, list[Violation]], page_name: str
 ) -> None:
     violations = scans[page_name]
-    blocking = [
-        v for v in violations
-        if v.impact in BLOCKING_IMPACTS and not waiting_for_markup_fix(page_name, v.rule)
-    ]
+    blocking = [v for v in violations if v.impact in BLOCKING_IMPACTS or v.rule in ALWAYS_REQUIRED]
     assert not blocking, (
         f"{page_name}: {len(blocking)} serious or critical axe violation(s). "
         f"Everything axe found on this page:\n{describe_all(violations)}"
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="waits for the template/JavaScript fixes in WAITING_FOR_MARKUP_FIX; "
-    "when this passes, empty that table",
-)
-def test_markup_fixes_have_landed(scans: dict[str, list[Violation]]) -> None:
-    remaining = [
-        f"{page_name}: {fix}\n{v.describe()}"
-        for page_name, violations in scans.items()
-        for v in violations
-        if (fix := waiting_for_markup_fix(page_name, v.rule))
-    ]
-    assert not remaining, "still waiting for:\n" + "\n".join(remaining)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="phone.js tick() rewrites the .timer every second inside #instruction, which is "
-    'aria-live="polite": a screen reader reads the time left aloud every second',
-)
 def test_the_phone_countdown_is_not_read_aloud_every_second(scanner: Scanner) -> None:
     assert scanner.facts["live region around the phone's countdown"] in ("off", "none")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="facilitator.js toggleHelp(false) hides the dialog holding the focus; focus falls "
-    "to <body> instead of going back to #help-toggle",
-)
 def test_closing_the_shortcuts_help_gives_the_focus_back(scanner: Scanner) -> None:
     assert scanner.facts["focus after closing the help"] == "help-toggle"

@@ -157,7 +157,7 @@
             return "<li>" + (p.visiting ? "→ " : "") + esc(p.name) + roleTag(p.role) + "</li>";
           }).join("") + "</ul></section>";
         }).join("") + "</div>";
-      if (s.plan_quality) html += '<p class="small" id="plan-quality">' + t("Rotation plan: %(quality)s", { quality: esc(s.plan_quality) }) + "</p>";
+      if (s.plan_quality && !presenting) html += '<p class="small" id="plan-quality">' + t("Rotation plan: %(quality)s", { quality: esc(s.plan_quality) }) + "</p>";
     }
     html += "<h2>" + t("The wall") + '</h2><div class="tables-grid" id="wall">' + wall() + "</div>";
     if (!presenting) html += '<details class="people"' + (peopleOpen ? " open" : "") + ' id="people"><summary>' +
@@ -170,13 +170,19 @@
     return f ? f.label : key;
   }
 
+  // The projector shows each table's newest notes; the control view shows them all.
+  const WALL_NOTES_ON_PROJECTOR = 3;
+
   function wall() {
     return snap.tables.map(function (table) {
-      const notes = snap.notes.filter((n) => n.table_id === table.id);
+      const all = snap.notes.filter((n) => n.table_id === table.id);
+      const notes = presenting ? all.slice(-WALL_NOTES_ON_PROJECTOR) : all;
+      const older = all.length - notes.length;
       return '<section class="table-card" data-wall-table="' + table.id + '"><h3>' + esc(table.number + ". " + table.name) + "</h3>" +
         (notes.length ? notes.map(function (n) {
           return '<div class="wall-note"><div class="meta">' + esc(fieldLabel(n.field)) + " · " + t("round %(number)s", { number: n.round }) + "</div>" + esc(n.text) + "</div>";
-        }).join("") : '<p class="small">' + t("No notes yet.") + "</p>") + "</section>";
+        }).join("") + (older ? '<p class="small">' + t("and %(count)s earlier notes", { count: older }) + "</p>" : "")
+          : '<p class="small">' + t("No notes yet.") + "</p>") + "</section>";
     }).join("");
   }
 
@@ -329,7 +335,7 @@
 
   function cueRoundOver(over, deadline) {
     document.body.classList.toggle("round-over", over);
-    document.getElementById("time-up").hidden = !over;
+    document.getElementById("time-up").hidden = !over || presenting;
     if (over && cuedDeadline !== deadline) {
       cuedDeadline = deadline;
       const chime = document.getElementById("chime");
@@ -350,11 +356,17 @@
 
   // --- keyboard shortcuts (listed on the help overlay) --------------------------------------
   const help = document.getElementById("help");
+  const helpToggle = document.getElementById("help-toggle");
   function toggleHelp(show) {
     help.hidden = show === undefined ? !help.hidden : !show;
     if (!help.hidden) document.getElementById("help-close").focus();
+    else if (!presenting) helpToggle.focus();  // back where the facilitator was
   }
-  document.getElementById("help-toggle").addEventListener("click", function () { toggleHelp(true); });
+  helpToggle.addEventListener("click", function () { toggleHelp(true); });
+  // The help is modal: Tab stays on its one control while it is open.
+  help.addEventListener("keydown", function (event) {
+    if (event.key === "Tab") { event.preventDefault(); document.getElementById("help-close").focus(); }
+  });
   document.getElementById("help-close").addEventListener("click", function () { toggleHelp(false); });
 
   function pressFirst(events) {

@@ -100,6 +100,12 @@
     renderResults();
   }
 
+  function votingPrompt(ballot) {
+    if (ballot.type === "dots") return t("Give your points to the challenges that matter most.");
+    if (ballot.type === "approval") return t("Choose the challenges you support.");
+    return t("Put the challenges in your order, most important first.");
+  }
+
   function tableLine(table) { return t("Table %(number)s — %(name)s", { number: table.number, name: esc(table.name) }); }
 
   function renderInstruction() {
@@ -110,16 +116,15 @@
       '<p class="sub">' + t("Your role: %(role)s — you stay at your home table.", { role: "<strong>" + esc(me.role_label) + "</strong>" }) + "</p>";
     let html = '<p class="sub">' + esc(s.workshop.title) + " · " + esc(me.name) + "</p>";
     if (s.view === "tablet") {
-      html += '<p class="sub">' + t("This tablet keeps the form of") + '</p><p class="where" id="where">' + tableLine(me.home) + "</p>";
+      html += '<p class="sub">' + t("This tablet keeps the form of") + '</p><h1 class="where" id="where">' + tableLine(me.home) + "</h1>";
       if (s.round) html += '<p class="sub">' + t("Round %(number)s of %(total)s", { number: s.round.number, total: s.round.total }) + " · " + esc(s.round.title) +
-        (s.round.running ? ' · <span class="timer" data-deadline="' + s.round.deadline + '"></span>' : "") + "</p>" +
+        (s.round.running ? ' · <span class="timer" aria-live="off" data-deadline="' + s.round.deadline + '"></span>' : "") + "</p>" +
         (s.round.prompt ? '<p class="prompt">' + esc(s.round.prompt) + "</p>" : "");
-      el("instruction").innerHTML = html;
-      tick();
+      setInstruction(html);
       return;
     }
     if (phase === "lobby") {
-      html += '<p class="sub">' + t("Your home table") + '</p><p class="where" id="where">' + tableLine(me.home) + "</p>";
+      html += '<p class="sub">' + t("Your home table") + '</p><h1 class="where" id="where">' + tableLine(me.home) + "</h1>";
       if (me.home.topic) html += '<p class="prompt">' + esc(me.home.topic) + "</p>";
       html += roleText;
       if (s.free_roles.length) {
@@ -133,27 +138,37 @@
       const r = s.round;
       if (r.running) {
         html += '<p class="sub">' + t("Round %(number)s of %(total)s", { number: r.number, total: r.total }) + " · " + esc(r.title) +
-          ' · <span class="timer" data-deadline="' + r.deadline + '"></span></p>';
+          ' · <span class="timer" aria-live="off" data-deadline="' + r.deadline + '"></span></p>';
         html += '<p class="sub">' + (s.seat.at_home ? t("Sit at your home table") : t("Go to")) + '</p>';
-        html += '<p class="where" id="where">' + tableLine(s.seat) + "</p>";
+        html += '<h1 class="where" id="where">' + tableLine(s.seat) + "</h1>";
         if (r.prompt) html += '<p class="prompt">' + esc(r.prompt) + "</p>";
       } else if (s.next_seat) {
         html += '<p class="sub">' + t("Round %(number)s has ended. Next: round %(next)s", { number: r.number, next: s.next_seat.round_number }) + "</p>";
         html += '<p class="sub">' + (s.next_seat.at_home ? t("Go back to your home table") : t("Go to")) + "</p>";
-        html += '<p class="where" id="where">' + tableLine(s.next_seat) + "</p>";
+        html += '<h1 class="where" id="where">' + tableLine(s.next_seat) + "</h1>";
       } else {
-        html += '<p class="where" id="where">' + t("All rounds are done") + '</p><p class="sub">' + t("Stay at %(table)s.", { table: tableLine(me.home) }) + "</p>";
+        html += '<h1 class="where" id="where">' + t("All rounds are done") + '</h1><p class="sub">' + t("Stay at %(table)s.", { table: tableLine(me.home) }) + "</p>";
       }
       html += roleText;
     } else if (phase === "consolidation") {
-      html += '<p class="where" id="where">' + t("Choosing the challenges") + '</p><p class="prompt">' + t("The room is agreeing the shortlist for the vote. Stay at %(table)s.", { table: tableLine(me.home) }) + "</p>";
+      html += '<h1 class="where" id="where">' + t("Choosing the challenges") + '</h1><p class="prompt">' + t("The room is agreeing the shortlist for the vote. Stay at %(table)s.", { table: tableLine(me.home) }) + "</p>";
     } else if (phase === "voting") {
-      html += '<p class="where" id="where">' + (s.has_voted ? t("Your vote is counted") : t("Time to vote")) + '</p>';
-      html += '<p class="prompt">' + (s.has_voted ? t("Thank you. The result is shown when the vote closes.") : t("Put the challenges in your order, most important first.")) + "</p>";
+      html += '<h1 class="where" id="where">' + (s.has_voted ? t("Your vote is counted") : t("Time to vote")) + '</h1>';
+      html += '<p class="prompt">' + (s.has_voted ? t("Thank you. The result is shown when the vote closes.") : votingPrompt(s.workshop.ballot)) + "</p>";
     } else {
-      html += '<p class="where" id="where">' + (phase === "closed" ? t("The workshop is closed") : t("The result")) + "</p>";
+      html += '<h1 class="where" id="where">' + (phase === "closed" ? t("The workshop is closed") : t("The result")) + "</h1>";
     }
-    el("instruction").innerHTML = html;
+    setInstruction(html);
+  }
+
+  // Re-render the instruction only when it changed, so screen readers announce real news
+  // (a new table, a new round) and not every sync.
+  function setInstruction(html) {
+    const box = el("instruction");
+    if (box.dataset.html !== html) {
+      box.innerHTML = html;
+      box.dataset.html = html;
+    }
     tick();
   }
 
@@ -257,7 +272,7 @@
       t("%(left)s of %(budget)s points left · at most %(most)s on one challenge", { left: left, budget: ballot.points_budget, most: ballot.points_per_item }) + "</p>" +
       '<ul class="ballot" aria-labelledby="ballot-heading">' + ballotOrder.map(function (id) {
         const text = esc(byId[id].text);
-        return '<li data-challenge="' + id + '"><span class="pos" aria-label="' + t("%(points)s points", { points: dots[id] }) + '">' + dots[id] + '</span><span class="text">' + text +
+        return '<li data-challenge="' + id + '"><span class="pos"><span aria-hidden="true">' + dots[id] + '</span><span class="visually-hidden">' + t("%(points)s points", { points: dots[id] }) + "</span></span>" + '<span class="text">' + text +
           '</span><span class="moves"><button class="secondary" data-dot="add" data-id="' + id + '" aria-label="' + t("One more point: %(challenge)s", { challenge: text }) + '"' +
           (left <= 0 || dots[id] >= ballot.points_per_item ? " disabled" : "") + '>+</button><button class="secondary" data-dot="remove" data-id="' + id +
           '" aria-label="' + t("One point less: %(challenge)s", { challenge: text }) + '"' + (dots[id] <= 0 ? " disabled" : "") + ">−</button></span></li>";
