@@ -196,6 +196,7 @@ def _round_info(workshop: Workshop) -> dict[str, Any] | None:
         "minutes": round_.minutes,
         "running": workshop.round_running,
         "deadline": to_epoch_ms(workshop.round_deadline),
+        "paused_left": workshop.round_paused_left,
         "last": following is None,
         "next_title": following.title if following else None,
     }

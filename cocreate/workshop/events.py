@@ -79,6 +79,18 @@ def register_workshop_events(sio: SocketIO) -> None:
         services.extend_round(workshop)
         notify_changed(workshop.id, everyone=True)
 
+    @sio.on("pause_round")
+    @facilitator_event
+    def pause_round(workshop: Workshop, _payload: dict[str, Any]) -> None:
+        services.pause_round(workshop)
+        notify_changed(workshop.id, everyone=True)
+
+    @sio.on("resume_round")
+    @facilitator_event
+    def resume_round(workshop: Workshop, _payload: dict[str, Any]) -> None:
+        services.resume_round(workshop)
+        notify_changed(workshop.id, everyone=True)
+
     @sio.on("end_round")
     @facilitator_event
     def end_round(workshop: Workshop, _payload: dict[str, Any]) -> None:

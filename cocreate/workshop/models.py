@@ -47,6 +47,8 @@ class Workshop(db.Model):
     current_round: Mapped[int] = mapped_column(default=-1)
     round_running: Mapped[bool] = mapped_column(default=False)
     round_deadline: Mapped[datetime | None] = mapped_column(default=None)
+    # Seconds left when the facilitator paused the running round; None while it runs.
+    round_paused_left: Mapped[float | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The organiser's workspace. A workshop without an owner (imported on the command line)
     # belongs to the first organiser account.

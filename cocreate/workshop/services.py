@@ -312,9 +312,32 @@ def start_next_round(workshop: Workshop) -> Round:
 
 
 def extend_round(workshop: Workshop, seconds: int = EXTEND_SECONDS) -> None:
+    if not workshop.round_running:
+        raise ActionRefused(_("No round is running."))
+    if workshop.round_paused_left is not None:
+        workshop.round_paused_left += seconds
+    elif workshop.round_deadline is not None:
+        workshop.round_deadline = max(workshop.round_deadline, utcnow()) + timedelta(
+            seconds=seconds
+        )
+    db.session.commit()
+
+
+def pause_round(workshop: Workshop) -> None:
+    """Stop the clock: the time left is kept, and every screen shows the round as paused."""
     if not workshop.round_running or workshop.round_deadline is None:
         raise ActionRefused(_("No round is running."))
-    workshop.round_deadline = max(workshop.round_deadline, utcnow()) + timedelta(seconds=seconds)
+    left = (workshop.round_deadline - utcnow()).total_seconds()
+    workshop.round_paused_left = max(left, 0.0)
+    workshop.round_deadline = None
+    db.session.commit()
+
+
+def resume_round(workshop: Workshop) -> None:
+    if not workshop.round_running or workshop.round_paused_left is None:
+        raise ActionRefused(_("The round is not paused."))
+    workshop.round_deadline = utcnow() + timedelta(seconds=workshop.round_paused_left)
+    workshop.round_paused_left = None
     db.session.commit()
 
 
@@ -324,6 +347,7 @@ def end_round(workshop: Workshop) -> None:
     workshop.rounds[workshop.current_round].ended_at = utcnow()
     workshop.round_running = False
     workshop.round_deadline = None
+    workshop.round_paused_left = None
     db.session.commit()
 
 

@@ -200,3 +200,28 @@ def test_someone_who_left_is_not_seated_in_coming_rounds(
     db.session.expire_all()
     ws = db.session.get(Workshop, workshop.id)
     assert host.id in services.seating(ws, 2)
+
+
+def test_pausing_keeps_the_time_left_and_resuming_gives_it_back(
+    app: Flask, workshop: Any, join_phone: Any, facilitator: Any
+) -> None:
+    phone = join_phone("Pause Person")
+    assert not act(facilitator, "pause_round")["ok"]  # nothing to pause yet
+    act(facilitator, "start_round")
+
+    assert act(facilitator, "pause_round")["ok"]
+    paused = phone.snapshot()["round"]
+    assert paused["deadline"] is None and 595 <= paused["paused_left"] <= 600
+    assert not act(facilitator, "pause_round")["ok"]
+    assert act(facilitator, "extend_round")["ok"]  # a minute more while paused
+    assert phone.snapshot()["round"]["paused_left"] >= 655
+    assert phone.act("resume_round")["ok"] is False  # not a participant's to do
+
+    assert act(facilitator, "resume_round")["ok"]
+    resumed = phone.snapshot()["round"]
+    assert resumed["paused_left"] is None
+    left_ms = resumed["deadline"] - to_epoch_ms(utcnow())
+    assert 650_000 <= left_ms <= 661_000
+    assert not act(facilitator, "resume_round")["ok"]
+    assert act(facilitator, "pause_round")["ok"] and act(facilitator, "end_round")["ok"]
+    assert phone.snapshot()["round"]["paused_left"] is None

@@ -48,7 +48,9 @@
       html += button("start_round", t("Start round %(number)s", { number: 1 }));
     } else if (phase === "rounds") {
       if (r.running) {
-        html += button("extend_round", t("+1 minute"), "secondary") + button("end_round", t("End round %(number)s", { number: r.number }));
+        html += button("extend_round", t("+1 minute"), "secondary") +
+          (r.paused_left === null ? button("pause_round", t("Pause"), "secondary") : button("resume_round", t("Resume"))) +
+          button("end_round", t("End round %(number)s", { number: r.number }));
       } else if (!r.last) {
         html += button("start_round", t("Start round %(number)s", { number: r.number + 1 })) + button("begin_consolidation", t("Skip to shortlist"), "secondary");
       } else {
@@ -140,7 +142,10 @@
     const r = s.round;
     let html = '<p class="eyebrow">' + t("Round %(number)s of %(total)s", { number: r.number, total: r.total }) + "</p><h1>" + esc(r.title) + "</h1>";
     if (r.running) {
-      html += '<div class="countdown" id="countdown" data-deadline="' + r.deadline + '"></div>';
+      html += r.paused_left === null
+        ? '<div class="countdown" id="countdown" data-deadline="' + r.deadline + '"></div>'
+        : '<div class="countdown paused" id="countdown" data-paused="' + Math.round(r.paused_left) + '">' +
+          t("Paused at %(time)s", { time: formatSeconds(Math.round(r.paused_left)) }) + "</div>";
       if (r.prompt) html += '<p class="prompt">' + esc(r.prompt) + "</p>";
     } else {
       html += '<p class="prompt">' + (r.last ? t("All rounds are done. Everyone is back home.") : t("Round %(number)s has ended. Move to your next table.", { number: r.number })) + "</p>";
@@ -345,7 +350,7 @@
 
   function tick() {
     const node = document.getElementById("countdown");
-    if (!node) { cueRoundOver(false, null); return; }
+    if (!node || node.dataset.paused !== undefined) { cueRoundOver(false, null); return; }
     const left = conn.secondsLeft(Number(node.dataset.deadline));
     cueRoundOver(left <= 0, node.dataset.deadline);
     node.textContent = formatSeconds(Math.max(left, 0));

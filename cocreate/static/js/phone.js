@@ -137,8 +137,9 @@
     } else if (phase === "rounds") {
       const r = s.round;
       if (r.running) {
-        html += '<p class="sub">' + t("Round %(number)s of %(total)s", { number: r.number, total: r.total }) + " · " + esc(r.title) +
-          ' · <span class="timer" aria-live="off" data-deadline="' + r.deadline + '"></span></p>';
+        html += '<p class="sub">' + t("Round %(number)s of %(total)s", { number: r.number, total: r.total }) + " · " + esc(r.title) + " · " +
+          (r.paused_left === null ? '<span class="timer" aria-live="off" data-deadline="' + r.deadline + '"></span>'
+            : '<span class="timer">' + t("paused, %(time)s left", { time: formatSeconds(Math.round(r.paused_left)) }) + "</span>") + "</p>";
         html += '<p class="sub">' + (s.seat.at_home ? t("Sit at your home table") : t("Go to")) + '</p>';
         html += '<h1 class="where" id="where">' + tableLine(s.seat) + "</h1>";
         if (r.prompt) html += '<p class="prompt">' + esc(r.prompt) + "</p>";
