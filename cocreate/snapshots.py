@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import url_for
 
+from cocreate.collation import name_sort_key
 from cocreate.db import db
 from cocreate.i18n import _, current_language
 from cocreate.rotation import score_plan
@@ -45,7 +46,7 @@ def facilitator_snapshot(workshop: Workshop, public_url: str) -> dict[str, Any]:
             }
             for t in workshop.tables
         ],
-        "participants": [
+        "participants": [  # by name, as a reader of the screen's language looks them up
             {
                 "id": p.id,
                 "name": p.name,
@@ -53,7 +54,7 @@ def facilitator_snapshot(workshop: Workshop, public_url: str) -> dict[str, Any]:
                 "role": p.role,
                 "present": p.present,
             }
-            for p in people
+            for p in sorted(people, key=lambda p: name_sort_key(p.name, current_language()))
         ],
         "rounds": _rounds_info(workshop),
         "round": _round_info(workshop),
@@ -219,13 +220,14 @@ def _board(workshop: Workshop, names: dict[int, str]) -> dict[str, Any] | None:
         return None  # everyone is home; nobody goes anywhere any more
     position = _board_round(workshop)
     seats = workshop_services.seating(workshop, position)
+    language = current_language()
     homes = {p.id: p.home_table_id for p in workshop.participants}
     roles = {p.id: p.role for p in workshop.participants}
     tables = []
     for table in workshop.tables:
         seated = sorted(
             (pid for pid, tid in seats.items() if tid == table.id),
-            key=lambda pid: (roles[pid] == "member", names[pid].casefold()),
+            key=lambda pid: (roles[pid] == "member", name_sort_key(names[pid], language)),
         )
         tables.append(
             {

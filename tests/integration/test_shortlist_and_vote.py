@@ -242,3 +242,26 @@ def test_csv_download_ranks_challenges_with_their_tables(
     assert [r[2] for r in rows[1:]] == ["9", "6", "3"]
     tables = {t.name for t in db.session.get(Workshop, workshop.id).tables}
     assert all(r[3] in tables for r in rows[1:])
+
+
+def test_no_log_line_or_socket_event_puts_a_voter_next_to_a_ballot(
+    app: Flask,
+    workshop: Any,
+    phones: list[Any],
+    facilitator: Any,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ids = open_vote_with_three(facilitator, phones)
+    facilitator.get_received()  # forget what came before the vote
+    for phone in phones[1:]:
+        phone.socket.get_received()
+    caplog.set_level("DEBUG")
+
+    receipt = phones[0].act("cast_ballot", {"choice": list(reversed(ids))})["receipt"]
+
+    # Others learn only that something changed; the ballot travels to nobody but its voter.
+    for received in [facilitator.get_received(), *(p.socket.get_received() for p in phones[1:])]:
+        assert all(event["name"] == "changed" and event["args"] == [{}] for event in received)
+    logged = caplog.text
+    assert receipt not in logged and phones[0].name not in logged
+    assert str(list(reversed(ids))) not in logged
