@@ -15,6 +15,8 @@ from babel.messages.pofile import read_po
 from flask import Flask, g, has_request_context, request
 from flask_babel import Babel, gettext, lazy_gettext, ngettext, refresh
 
+from cocreate.plans.messages import set_translator
+
 LANGUAGES = ("da", "en")
 DEFAULT_LANGUAGE = "da"
 LANGUAGE_COOKIE = "cocreate_lang"
@@ -37,6 +39,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["current_language"] = current_language
     app.jinja_env.globals["js_catalogue"] = js_catalogue
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    # Plan-file problems are told in the reader's language too (the plans package is pure,
+    # so the app hands it the translation function).
+    set_translator(gettext)
 
 
 def select_language() -> str:

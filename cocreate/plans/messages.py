@@ -8,65 +8,84 @@ quoted or listed by the helpers below, so a translation never has to care about 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Final
 
+
+def N_(template: str) -> str:
+    """Marks a sentence for the translation catalogue; it is translated in ``problem``."""
+    return template
+
+
 # Reading the file
-FILE_MISSING: Final = "The file does not exist. Check the name and the folder."
-FILE_UNREADABLE: Final = "The file cannot be read: {reason}."
-FILE_NOT_UTF8: Final = (
+FILE_MISSING: Final = N_("The file does not exist. Check the name and the folder.")
+FILE_UNREADABLE: Final = N_("The file cannot be read: {reason}.")
+FILE_NOT_UTF8: Final = N_(
     "The file is not saved as UTF-8 text (unexpected byte {byte} at position {position}). "
     "Save it again with the UTF-8 encoding."
 )
-SYNTAX: Final = (
+SYNTAX: Final = N_(
     "The TOML here is not valid: {detail}. Check that texts are in double quotes, "
     "section names are in [brackets] and each setting is written as key = value."
 )
 
 # Shape of the document
-MISSING_SECTION: Final = "This section is required but missing. Add a [{name}] section."
-MISSING_ENTRIES: Final = "This section is required but missing. Add [[{name}]] entries."
-MISSING_KEY: Final = "This setting is required but missing."
-UNKNOWN_SECTION: Final = "There is no section called [{name}].{hint}"
-UNKNOWN_KEY: Final = "There is no setting called {key} here.{hint}"
-HINT_DID_YOU_MEAN: Final = " Did you mean {suggestion}?"
-HINT_BELONGS_IN: Final = " It belongs in the {section} section."
-HINT_ALLOWED: Final = " Allowed here: {allowed}."
-NOT_A_SECTION: Final = (
+MISSING_SECTION: Final = N_("This section is required but missing. Add a [{name}] section.")
+MISSING_ENTRIES: Final = N_("This section is required but missing. Add [[{name}]] entries.")
+MISSING_KEY: Final = N_("This setting is required but missing.")
+UNKNOWN_SECTION: Final = N_("There is no section called [{name}].{hint}")
+UNKNOWN_KEY: Final = N_("There is no setting called {key} here.{hint}")
+HINT_DID_YOU_MEAN: Final = N_(" Did you mean {suggestion}?")
+HINT_BELONGS_IN: Final = N_(" It belongs in the {section} section.")
+HINT_ALLOWED: Final = N_(" Allowed here: {allowed}.")
+NOT_A_SECTION: Final = N_(
     "Must be a single section: write [{name}] on a line of its own, with its settings below it."
 )
-NOT_A_LIST: Final = "Must be a list of entries: start each one with [[{name}]] (double brackets)."
-NOT_AN_ENTRY: Final = "Must be an entry with settings: start it with [[{name}]]."
+NOT_A_LIST: Final = N_(
+    "Must be a list of entries: start each one with [[{name}]] (double brackets)."
+)
+NOT_AN_ENTRY: Final = N_("Must be an entry with settings: start it with [[{name}]].")
 
 # Values
-NOT_TEXT: Final = "Must be text in double quotes, not {actual}."
-NOT_NUMBER: Final = "Must be a number, not {actual}."
-NOT_WHOLE_NUMBER: Final = "Must be a whole number, not {actual}."
-NOT_A_TUPLE: Final = "Must be a list, not {actual}."
-EMPTY: Final = "Must not be empty."
-TOO_LONG: Final = "Is too long: {length} characters, at most {limit} allowed."
-NOT_ONE_OF: Final = "Must be one of {allowed}, not {value}."
-BAD_KEY: Final = (
+NOT_TEXT: Final = N_("Must be text in double quotes, not {actual}.")
+NOT_NUMBER: Final = N_("Must be a number, not {actual}.")
+NOT_WHOLE_NUMBER: Final = N_("Must be a whole number, not {actual}.")
+NOT_A_TUPLE: Final = N_("Must be a list, not {actual}.")
+EMPTY: Final = N_("Must not be empty.")
+TOO_LONG: Final = N_("Is too long: {length} characters, at most {limit} allowed.")
+NOT_ONE_OF: Final = N_("Must be one of {allowed}, not {value}.")
+BAD_KEY: Final = N_(
     "{value} is not a usable key: write it with lowercase letters a-z, digits and _, "
     "starting with a letter (for example ideas or next_steps)."
 )
-MINUTES_RANGE: Final = "Must be more than 0 and at most {maximum} minutes, not {value}."
-NUMBER_RANGE: Final = "Must be from {minimum} to {maximum}, not {value}."
-NUMBER_TOO_SMALL: Final = "Must be at least {minimum}, not {value}."
-COUNT_RANGE: Final = "The number of {what} must be from {minimum} to {maximum}, but it is {count}."
-DUPLICATE: Final = "{value} is already used by {other}. Each {what} must be different."
-BALLOT_MISMATCH: Final = (
+MINUTES_RANGE: Final = N_("Must be more than 0 and at most {maximum} minutes, not {value}.")
+NUMBER_RANGE: Final = N_("Must be from {minimum} to {maximum}, not {value}.")
+NUMBER_TOO_SMALL: Final = N_("Must be at least {minimum}, not {value}.")
+COUNT_RANGE: Final = N_(
+    "The number of {what} must be from {minimum} to {maximum}, but it is {count}."
+)
+DUPLICATE: Final = N_("{value} is already used by {other}. Each {what} must be different.")
+BALLOT_MISMATCH: Final = N_(
     "The {method} method counts {expected} ballots, so the ballot must be {expected}, not {value}."
 )
-UNKNOWN_FIELD_KEY: Final = "{value} is not the key of a form field. Field keys: {allowed}."
-UNKNOWN_TABLE: Final = "No table is called {value}.{hint} Tables: {allowed}."
-TABLE_INDEX: Final = "Must be a table number from 0 to {maximum}, not {value}."
-SEAT_TAKEN: Final = "{other} already has this role at {table}. A table has one {role}."
+UNKNOWN_FIELD_KEY: Final = N_("{value} is not the key of a form field. Field keys: {allowed}.")
+UNKNOWN_TABLE: Final = N_("No table is called {value}.{hint} Tables: {allowed}.")
+TABLE_INDEX: Final = N_("Must be a table number from 0 to {maximum}, not {value}.")
+SEAT_TAKEN: Final = N_("{other} already has this role at {table}. A table has one {role}.")
+
+
+# The app installs its gettext here (cocreate.i18n); on its own the package speaks English.
+_translate: Callable[[str], str] = N_
+
+
+def set_translator(translate: Callable[[str], str]) -> None:
+    global _translate
+    _translate = translate
 
 
 def problem(template: str, **values: object) -> str:
-    """The single place a problem sentence is produced (and later translated)."""
-    return template.format(**values)
+    """The single place a problem sentence is produced, in the reader's language."""
+    return _translate(template).format(**values)
 
 
 def quoted(value: object) -> str:

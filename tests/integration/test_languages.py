@@ -89,3 +89,15 @@ def test_names_are_listed_in_the_readers_alphabet(
     english_names = [p["name"] for p in act(facilitator, "sync")["snapshot"]["participants"]]
     assert danish_names == ["Anna", "Zenia", "Ærø", "Øjvind", "Åse", "ليلى"]
     assert english_names == ["Ærø", "Anna", "Åse", "Øjvind", "Zenia", "ليلى"]
+
+
+def test_plan_file_problems_are_told_in_danish(app: Flask) -> None:
+    import pytest
+
+    from cocreate.plans import PlanError, parse_plan
+    from tests.conftest import SMALL_PLAN
+
+    with pytest.raises(PlanError) as refused:
+        parse_plan(SMALL_PLAN.replace("minutes = 10\n", 'minutes = "ti"\n', 1), source="x.toml")
+    # the app is Danish by default; the field path stays as the file writes it
+    assert str(refused.value) == 'x.toml: rounds[1].minutes: Skal være et tal, ikke text ("ti").'

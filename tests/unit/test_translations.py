@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "cocreate" / "translations"
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")  # gettext or str.format style
 METHOD_MAP = [
     ("cocreate/**.py", "python"),
     ("cocreate/templates/**.html", "jinja2"),
