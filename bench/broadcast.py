@@ -89,6 +89,7 @@ async def measure(worker: str, n_clients: int, broadcasts: int) -> dict[str, flo
     env = os.environ | {
         "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
         "COCREATE_SECRET_KEY": "bench",
+        "COCREATE_JOIN_RATE_LIMIT": "100000 per minute",  # all bench phones share 127.0.0.1
     }
     imported = subprocess.run(
         [sys.executable, "-m", "cocreate.cli", "import", str(PLAN)],

@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cocreate import i18n, migrations
 from cocreate.db import db
@@ -34,6 +35,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # `cocreate serve` sets gevent or eventlet after monkey patching; anything else
         # (commands, tests) runs plain threads.
         ASYNC_MODE="threading",
+        # Joins per minute from one address; phones on venue Wi-Fi each have their own.
+        JOIN_RATE_LIMIT=os.environ.get("COCREATE_JOIN_RATE_LIMIT", "20 per minute"),
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     if config:
@@ -41,6 +44,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(app)
 
+    if str(app.config["PUBLIC_URL"]).startswith("https://"):
+        # Behind a TLS-terminating reverse proxy: trust its forwarded address and scheme, so
+        # rate limits count visitors (not the proxy) and cookies are marked Secure.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
     db.init_app(app)
     migrations.init_app(app)
     i18n.init_app(app)
@@ -90,4 +97,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")
+        # Deleted rows are overwritten, not left in free pages (erased names, old ballots).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

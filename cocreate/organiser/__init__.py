@@ -12,12 +12,8 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 
-# Login attempts per address; the in-memory counter suits the one-process server. Behind
-# several workers set RATELIMIT_STORAGE_URI (e.g. redis://) so they share one count.
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+from cocreate.extensions import limiter
 
 SESSION_DEFAULTS: dict[str, Any] = {
     "ORGANISER_IDLE_MINUTES": 120,

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from flask_babel import format_date
 from sqlalchemy import select, text
 
-from cocreate.db import db
+from cocreate.db import clear_sqlite_journal, db
 from cocreate.export.texts import texts_for
 from cocreate.i18n import _
 from cocreate.organiser.plan_editor import plan_from_workshop
@@ -43,15 +43,8 @@ def erase_names(workshop: Workshop) -> int:
     workshop.names_erased_at = utcnow()
     db.session.commit()
     if sqlite:
-        _clear_sqlite_journal()
+        clear_sqlite_journal()
     return len(workshop.participants)
-
-
-def _clear_sqlite_journal() -> None:
-    """Copy the write-ahead log into the database and empty it: it still holds the pages
-    from before the erasure."""
-    with db.engine.connect() as connection:
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def erasure_date(workshop: Workshop) -> date:

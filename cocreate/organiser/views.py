@@ -48,6 +48,7 @@ from cocreate.plans import (
     sample_plans_dir,
 )
 from cocreate.realtime import notify_changed
+from cocreate.urls import local_path
 from cocreate.voting import services as voting
 from cocreate.workshop.models import Workshop
 
@@ -101,9 +102,7 @@ def logout() -> BaseResponse:
 
 def _safe_next(raw: str | None) -> str:
     """Only a page of this site, so the login cannot be used to send someone elsewhere."""
-    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
-        return raw
-    return url_for("organiser.workshop_list")
+    return local_path(raw) or url_for("organiser.workshop_list")
 
 
 def signed_in(view: Callable[..., Page | Response]) -> Callable[..., Page | Response]:

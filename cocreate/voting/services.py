@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from cocreate.db import db
+from cocreate.db import clear_sqlite_journal, db
 from cocreate.errors import ActionRefused
 from cocreate.i18n import _, current_language
 from cocreate.plans import BALLOT_FOR_METHOD
@@ -98,6 +98,8 @@ def cast_ballot(participant: Participant, choice: object) -> CastOutcome:
         return CastOutcome(already_counted=True)
     if workshop.phase != "voting":
         raise ActionRefused(_("The vote is not open."))
+    if not participant.present:
+        raise ActionRefused(_("You were marked as gone. Ask the facilitator to mark you here."))
     stored = _checked_choice(workshop, choice)
     receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
     db.session.add(VoterRollEntry(workshop_id=workshop.id, participant_id=participant.id))
@@ -184,7 +186,28 @@ def close_vote(workshop: Workshop) -> None:
     if workshop.phase != "voting":
         raise ActionRefused(_("The vote is not open."))
     workshop.phase = "results"
+    _reshuffle_ballots(workshop)
     db.session.commit()
+    clear_sqlite_journal()
+
+
+def _reshuffle_ballots(workshop: Workshop) -> None:
+    """Write every ballot again, in random order and with new keys, in one transaction.
+
+    While the vote is open each ballot is committed with its voter-roll row, so the storage
+    (SQLite's write-ahead log, PostgreSQL's row versions and heap order) still reflects who
+    voted when. Rewriting them all at once when the vote closes leaves nothing that lines up
+    with the voter roll; receipts and choices are kept for the ballot box."""
+    ballots = list(db.session.scalars(select(Ballot).where(Ballot.workshop_id == workshop.id)))
+    kept = [(b.choice, b.receipt) for b in ballots]
+    for ballot in ballots:
+        db.session.delete(ballot)
+    db.session.flush()
+    secrets.SystemRandom().shuffle(kept)
+    db.session.add_all(
+        Ballot(id=secrets.token_hex(16), workshop_id=workshop.id, choice=choice, receipt=receipt)
+        for choice, receipt in kept
+    )
 
 
 def close_workshop(workshop: Workshop) -> None:
@@ -200,6 +223,15 @@ def ballot_box(workshop: Workshop) -> list[Ballot]:
     if workshop.phase not in ("results", "closed"):
         raise ActionRefused(_("The ballot box opens when the vote has closed."))
     ballots = list(db.session.scalars(select(Ballot).where(Ballot.workshop_id == workshop.id)))
+    if len(ballots) < workshop.min_ballots:
+        # As with the results: too few ballots would show how individuals voted.
+        raise ActionRefused(
+            _(
+                "Too few ballots (%(ballots)s) to show a result; at least %(minimum)s are needed.",
+                ballots=len(ballots),
+                minimum=workshop.min_ballots,
+            )
+        )
     secrets.SystemRandom().shuffle(ballots)
     return ballots
 

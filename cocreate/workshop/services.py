@@ -11,8 +11,9 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from cocreate.db import db
 from cocreate.errors import ActionRefused
@@ -39,8 +40,9 @@ NOTE_MAX = 1000
 CHALLENGE_MAX = 300
 CLIENT_ID_MAX = 64
 EXTEND_SECONDS = 60
-# Search time for the rotation planner inside a request: the server serves everyone else
-# meanwhile, so re-plans stay short; the first plan of the workshop may search longer.
+# Search time for the rotation planner inside a request. The planner is CPU-bound and the
+# async worker serves nobody else meanwhile, so re-plans stay short; the first plan of the
+# workshop may search longer.
 FIRST_PLAN_BUDGET = 1.0
 REPLAN_BUDGET = 0.3
 
@@ -235,6 +237,8 @@ def move_home(workshop: Workshop, participant_id: object, table_id: object) -> P
     table = next((t for t in workshop.tables if t.id == table_id), None)
     if table is None:
         raise ActionRefused(_("No such table in this workshop."))
+    if table.id == participant.home_table_id:
+        return participant  # already there: nothing to move, no role to give up
     if participant.role != "member" and _role_holder(table, participant.role) is not None:
         participant.role = "member"  # the new table already has someone in that role
     participant.home_table = table
@@ -260,10 +264,23 @@ def set_present(workshop: Workshop, participant_id: object, present: object) -> 
     return participant
 
 
+# The largest id a database column holds; Python's ints are unbounded.
+MAX_ROW_ID = 2**63 - 1
+
+
+Row = TypeVar("Row")
+
+
+def _get(model: type[Row], raw_id: object) -> Row | None:
+    """The row with an id a client sent, or None for anything that is not a usable id (a
+    bool is an int in Python; a huge int would overflow the database driver)."""
+    if type(raw_id) is not int or not 0 < raw_id <= MAX_ROW_ID:
+        return None
+    return db.session.get(model, raw_id)
+
+
 def _participant_in(workshop: Workshop, participant_id: object) -> Participant:
-    participant = (
-        db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
-    )
+    participant = _get(Participant, participant_id)
     if participant is None or participant.workshop_id != workshop.id:
         raise ActionRefused(_("No such participant in this workshop."))
     return participant
@@ -432,18 +449,19 @@ def _write_plan(
         time_budget=budget,
     )
     table_ids = [t.id for t in workshop.tables]
-    db.session.add_all(
-        Seat(
-            workshop_id=workshop.id,
-            participant_id=int(pid),
-            round_position=round_position,
-            table_id=table_ids[table],
-        )
+    rows = [
+        {
+            "workshop_id": workshop.id,
+            "participant_id": int(pid),
+            "round_position": round_position,
+            "table_id": table_ids[table],
+        }
         for round_position in range(first_unplayed, len(plan))
         for pid, table in plan[round_position].items()
         if pid in homes
-    )
-    db.session.flush()
+    ]
+    if rows:
+        db.session.execute(insert(Seat), rows)  # one statement, not one per seat
 
 
 # --- notes ----------------------------------------------------------------------------------
@@ -547,7 +565,7 @@ def _editable_note(writer: NoteWriter, note_id: object) -> Note:
     workshop = writer.workshop
     if workshop.phase not in PHASES_WITH_NOTES:
         raise ActionRefused(_("Notes can no longer be changed."))
-    note = db.session.get(Note, note_id) if isinstance(note_id, int) else None
+    note = _get(Note, note_id)
     if note is None or note.workshop_id != workshop.id:
         raise ActionRefused(_("That note no longer exists."))
     if not may_edit_note(writer, note):
@@ -617,14 +635,14 @@ def _require_consolidation(workshop: Workshop) -> None:
 
 
 def _challenge_in(workshop: Workshop, challenge_id: object) -> Challenge:
-    challenge = db.session.get(Challenge, challenge_id) if isinstance(challenge_id, int) else None
+    challenge = _get(Challenge, challenge_id)
     if challenge is None or challenge.workshop_id != workshop.id:
         raise ActionRefused(_("That challenge is no longer on the shortlist."))
     return challenge
 
 
 def _unlisted_note(workshop: Workshop, note_id: object) -> Note:
-    note = db.session.get(Note, note_id) if isinstance(note_id, int) else None
+    note = _get(Note, note_id)
     if note is None or note.workshop_id != workshop.id:
         raise ActionRefused(_("That note no longer exists."))
     listed = db.session.scalar(

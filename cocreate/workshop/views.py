@@ -19,9 +19,11 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from cocreate.errors import ActionRefused
+from cocreate.extensions import limiter
 from cocreate.i18n import LANGUAGE_COOKIE, LANGUAGES, _, use_workshop_language
 from cocreate.realtime import notify_changed
 from cocreate.snapshots import join_url
+from cocreate.urls import local_path
 from cocreate.workshop import services
 from cocreate.workshop.models import Workshop
 
@@ -46,7 +48,10 @@ def landing() -> str | BaseResponse:
     return redirect(url_for("workshop.join", code=workshop.code))
 
 
+# Anyone with the join code may join (late joiners vote too), so joining from one address is
+# rate limited (JOIN_RATE_LIMIT): a script cannot mint voters fast. Reloads are GETs.
 @bp.route("/j/<code>", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
 def join(code: str) -> str | BaseResponse | tuple[str, int]:
     workshop = _workshop_or_404(code)
     if workshop.code != code:
@@ -82,10 +87,7 @@ def join(code: str) -> str | BaseResponse | tuple[str, int]:
 @bp.get("/language/<language>")
 def choose_language(language: str) -> BaseResponse:
     """Remember the visitor's language on this device, then go back where they were."""
-    target = request.args.get("next", "/")
-    if not target.startswith("/") or target.startswith("//"):
-        target = "/"  # only ever back into this site
-    response = redirect(target)
+    response = redirect(local_path(request.args.get("next")) or "/")
     if language in LANGUAGES:
         response.set_cookie(
             LANGUAGE_COOKIE, language, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
@@ -158,6 +160,12 @@ def _facilitated_or_403(code: str, key: str) -> Workshop:
             403, description=_("This facilitator link is not valid. Use the link printed at start.")
         )
     return workshop
+
+
+@bp.errorhandler(429)
+def too_many_joins(_error: object) -> tuple[str, int]:
+    description = _("Too many tries from this device. Wait a minute and try again.")
+    return render_template("error.html", code=429, description=description), 429
 
 
 @bp.app_errorhandler(404)

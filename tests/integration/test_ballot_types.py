@@ -127,3 +127,14 @@ def test_ballot_box_lists_every_receipt_only_after_closing(
     assert f"1. {SHORTLIST[0]}" in page
     for phone in phones:  # no voter's name is on the ballot box
         assert not re.search(rf"\b{phone.name}\b", page), phone.name
+
+
+def test_ballot_box_stays_shut_below_the_minimum(
+    app: Flask, workshop: Any, phones: list[Any], facilitator: Any
+) -> None:
+    ids = to_shortlist(facilitator)
+    act(facilitator, "open_vote")
+    receipt = phones[0].act("cast_ballot", {"choice": ids})["receipt"]
+    act(facilitator, "close_vote")
+    page = app.test_client().get(f"/w/{workshop.code}/ballot-box")
+    assert page.status_code == 409 and receipt not in page.get_data(as_text=True)

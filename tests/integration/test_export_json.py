@@ -81,7 +81,9 @@ def test_archive_holds_the_whole_workshop_without_names(played: PlayedWorkshop) 
     assert all(set(b) == {"receipt", "choice"} for b in data["ballots"])
     assert data["turnout"] == {"voted": 5, "eligible": 9, "ballots": 5, "min_ballots": 3}
     assert [(r["rank"], r["challenge"], r["score"]) for r in data["results"]["ranking"]] == [
-        (1, 1, 11), (1, 2, 11), (3, 3, 8),
+        (1, 1, 11),
+        (1, 2, 11),
+        (3, 3, 8),
     ]
     assert data["results"]["pairwise"] == [[None, 3, 3], [2, None, 4], [2, 1, None]]
     assert data["results"]["borda_schulze_agree"] is False

@@ -90,7 +90,7 @@ def test_report_draws_the_scores_as_an_inline_svg_chart(played: PlayedWorkshop) 
     labels = re.findall(r'<text x="0"[^>]*>([^<]*)</text>', chart)
     assert labels == [f"1. {MANDATE}", f"1. {RESOURCES}", f"3. {COMMUNICATION}"]  # ties share
     # Self-contained: nothing fetched from anywhere, so it prints on a venue without internet.
-    assert not re.search(r'(src|href)=|@import|url\(', html)
+    assert not re.search(r"(src|href)=|@import|url\(", html)
 
 
 def test_report_shows_provenance_and_every_table_form(played: PlayedWorkshop) -> None:

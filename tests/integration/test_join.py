@@ -154,3 +154,23 @@ def test_choose_your_table_and_names_booked_by_the_plan(app: Flask) -> None:
     assert other.status_code == 303  # a booked name needs no table choice
     person = db.session.scalar(select(Participant).where(Participant.name == booked.name.upper()))
     assert person.home_table.position == booked.table and person.role == booked.role
+
+
+def test_one_address_cannot_mint_voters_fast(app: Flask, workshop: Any) -> None:
+    limit = int(app.config["JOIN_RATE_LIMIT"].split()[0])
+
+    def fresh_device() -> Any:  # a script drops the cookie to join again as someone new
+        client = app.test_client()
+        client.set_cookie("cocreate_lang", "en")
+        return client
+
+    statuses = [
+        fresh_device().post(f"/j/{workshop.code}", data={"name": f"Bot {i}"}).status_code
+        for i in range(limit + 1)
+    ]
+    assert statuses[:limit] == [303] * limit
+    assert statuses[-1] == 429
+    refused = fresh_device().post(f"/j/{workshop.code}", data={"name": "Bot"})
+    assert "Wait a minute" in refused.get_data(as_text=True)
+    assert count_participants() == limit
+    assert fresh_device().get(f"/j/{workshop.code}").status_code == 200  # pages still load

@@ -45,6 +45,8 @@ def test_choosing_a_language_is_remembered_and_only_redirects_inside(
     page = client.get(f"/j/{workshop.code}").get_data(as_text=True)
     assert '<html lang="en">' in page and "Your name" in page
     assert client.get("/language/en?next=//evil.example").headers["Location"] == "/"
+    assert client.get("/language/en?next=%2F%09%2Fevil.example").headers["Location"] == "/"
+    assert client.get("/language/en?next=/%0D/x").status_code == 302
     assert "Set-Cookie" not in client.get("/language/xx?next=/").headers
 
 

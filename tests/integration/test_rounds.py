@@ -225,3 +225,31 @@ def test_pausing_keeps_the_time_left_and_resuming_gives_it_back(
     assert not act(facilitator, "resume_round")["ok"]
     assert act(facilitator, "pause_round")["ok"] and act(facilitator, "end_round")["ok"]
     assert phone.snapshot()["round"]["paused_left"] is None
+
+
+def test_ids_that_are_not_row_ids_are_refused_not_crashed_on(
+    app: Flask, workshop: Any, join_phone: Any, facilitator: Any
+) -> None:
+    phones = [join_phone(f"Person {i}") for i in range(6)]
+    for bad in (2**70, True, -1, "1", 1.0, None, [1], {"id": 1}):
+        for event, payload in [
+            ("set_role", {"participant_id": bad, "role": "host"}),
+            ("move_home", {"participant_id": bad, "table_id": 1}),
+            ("set_present", {"participant_id": bad, "present": False}),
+        ]:
+            ack = act(facilitator, event, payload)
+            assert ack["ok"] is False and ack["error"], (event, bad)
+    act(facilitator, "start_round")
+    for bad in (2**70, True):
+        assert phones[0].act("edit_note", {"note_id": bad, "text": "x"})["ok"] is False
+
+
+def test_moving_someone_to_their_own_table_keeps_their_role(
+    app: Flask, workshop: Any, join_phone: Any, facilitator: Any
+) -> None:
+    phone = join_phone("Referent Rita")
+    me = phone.snapshot()["me"]
+    assert act(facilitator, "set_role", {"participant_id": me["id"], "role": "notetaker"})["ok"]
+    ack = act(facilitator, "move_home", {"participant_id": me["id"], "table_id": me["home"]["id"]})
+    assert ack["ok"]
+    assert phone.snapshot()["me"]["role"] == "notetaker"

@@ -12,7 +12,7 @@ from sqlalchemy import func, inspect, select
 
 from cocreate.db import db
 from cocreate.voting.models import Ballot, VoterRollEntry
-from cocreate.workshop.models import Workshop
+from cocreate.workshop.models import Participant, Workshop
 from tests.conftest import act
 
 CHALLENGES = [
@@ -265,3 +265,34 @@ def test_no_log_line_or_socket_event_puts_a_voter_next_to_a_ballot(
     logged = caplog.text
     assert receipt not in logged and phones[0].name not in logged
     assert str(list(reversed(ids))) not in logged
+
+
+def test_closing_rewrites_the_ballots_so_storage_keeps_no_trace_of_the_casting_order(
+    app: Flask, workshop: Any, phones: list[Any], facilitator: Any
+) -> None:
+    from pathlib import Path
+
+    ids = open_vote_with_three(facilitator, phones)
+    receipts = {phone.act("cast_ballot", {"choice": ids})["receipt"] for phone in phones[:4]}
+    keys_while_open = set(db.session.scalars(select(Ballot.id)))
+    wal = Path(db.engine.url.database + "-wal")
+    assert wal.stat().st_size > 0  # each ballot's commit sits in the write-ahead log
+
+    assert act(facilitator, "close_vote")["ok"]
+
+    db.session.expire_all()
+    assert set(db.session.scalars(select(Ballot.receipt))) == receipts  # receipts still check
+    assert keys_while_open.isdisjoint(db.session.scalars(select(Ballot.id)))  # new keys
+    assert wal.stat().st_size == 0  # the log with the commit-by-commit history is emptied
+
+
+def test_someone_marked_gone_cannot_vote(
+    app: Flask, workshop: Any, phones: list[Any], facilitator: Any
+) -> None:
+    ids = open_vote_with_three(facilitator, phones)
+    gone = phones[0].snapshot()["me"]["id"]
+    db.session.get(Participant, gone).present = False
+    db.session.commit()
+    refused = phones[0].act("cast_ballot", {"choice": ids})
+    assert not refused["ok"] and "marked as gone" in refused["error"]
+    assert db.session.scalar(select(func.count()).select_from(Ballot)) == 0
