@@ -127,12 +127,24 @@ def current_actor() -> Actor | None:
     return Actor(workshop)
 
 
-def _run(action: Callable[[], Ack | None]) -> Ack:
+def _refused(message: object) -> Ack:
+    return {"ok": False, "error": str(message)}
+
+
+def _run(
+    handler: Callable[[Any, dict[str, Any]], Ack | None], subject: object, payload: object
+) -> Ack:
+    """Check the payload is a dict, call the handler, answer {"ok": ...}; a refused action is
+    rolled back and its message goes back to the sender."""
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        return _refused(MALFORMED)
     try:
-        result = action()
+        result = handler(subject, payload)
     except ActionRefused as refused:
         db.session.rollback()
-        return {"ok": False, "error": refused.message}
+        return _refused(refused.message)
     return {"ok": True} | (result or {})
 
 
@@ -146,16 +158,11 @@ def facilitator_event(
     def wrapper(payload: object = None) -> Ack:
         actor = current_actor()
         if actor is None:
-            return {"ok": False, "error": str(NOT_CONNECTED)}
+            return _refused(NOT_CONNECTED)
         if not actor.is_facilitator:
             log.warning("refused facilitator event %s from a phone or tablet", handler.__name__)
-            return {"ok": False, "error": str(FACILITATOR_ONLY)}
-        workshop = actor.workshop
-        if payload is None:
-            payload = {}
-        if not isinstance(payload, dict):
-            return {"ok": False, "error": str(MALFORMED)}
-        return _run(lambda: handler(workshop, payload))
+            return _refused(FACILITATOR_ONLY)
+        return _run(handler, actor.workshop, payload)
 
     return wrapper
 
@@ -169,13 +176,8 @@ def participant_event(
     def wrapper(payload: object = None) -> Ack:
         actor = current_actor()
         if actor is None or actor.participant is None:
-            return {"ok": False, "error": str(NOT_CONNECTED)}
-        if payload is None:
-            payload = {}
-        if not isinstance(payload, dict):
-            return {"ok": False, "error": str(MALFORMED)}
-        participant = actor.participant
-        return _run(lambda: handler(participant, payload))
+            return _refused(NOT_CONNECTED)
+        return _run(handler, actor.participant, payload)
 
     return wrapper
 
@@ -190,11 +192,7 @@ def writer_event(
         actor = current_actor()
         writer = (actor.participant or actor.tablet) if actor is not None else None
         if writer is None:
-            return {"ok": False, "error": str(NOT_CONNECTED)}
-        if payload is None:
-            payload = {}
-        if not isinstance(payload, dict):
-            return {"ok": False, "error": str(MALFORMED)}
-        return _run(lambda: handler(writer, payload))
+            return _refused(NOT_CONNECTED)
+        return _run(handler, writer, payload)
 
     return wrapper

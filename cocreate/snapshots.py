@@ -87,11 +87,9 @@ def participant_snapshot(participant: Participant) -> dict[str, Any]:
         "free_roles": _free_roles(participant),
         "notes": [
             _note_info(n) | {"mine": workshop_services.may_edit_note(participant, n)}
-            for n in _visible_notes(participant, table_now)
+            for n in _table_form(table_now)
         ],
-        "shortlist": [{"id": c.id, "text": c.text} for c in workshop.challenges]
-        if workshop.phase in ("consolidation", "voting", "results", "closed")
-        else [],
+        "shortlist": _shortlist(workshop),
         "has_voted": voting.has_voted(participant),
         "results": _results_info(workshop),
         "server_now": to_epoch_ms(utcnow()),
@@ -102,11 +100,6 @@ def participant_snapshot(participant: Participant) -> dict[str, Any]:
 def tablet_snapshot(tablet: workshop_services.TableDevice) -> dict[str, Any]:
     """A shared tablet keeps its table's form: every round's notes, all editable."""
     workshop, table = tablet.workshop, tablet.table
-    notes = db.session.scalars(
-        db.select(Note)
-        .where(Note.workshop_id == workshop.id, Note.table_id == table.id)
-        .order_by(Note.round_position, Note.id)
-    ).all()
     return {
         "view": "tablet",
         "workshop": _workshop_info(workshop),
@@ -121,14 +114,19 @@ def tablet_snapshot(tablet: workshop_services.TableDevice) -> dict[str, Any]:
         "seat": _table_brief(table) | {"at_home": True},
         "next_seat": None,
         "free_roles": [],
-        "notes": [_note_info(n) | {"mine": True} for n in notes],
-        "shortlist": [{"id": c.id, "text": c.text} for c in workshop.challenges]
-        if workshop.phase in ("consolidation", "voting", "results", "closed")
-        else [],
+        "notes": [_note_info(n) | {"mine": True} for n in _table_form(table)],
+        "shortlist": _shortlist(workshop),
         "has_voted": False,
         "results": _results_info(workshop),
         "server_now": to_epoch_ms(utcnow()),
     }
+
+
+def _shortlist(workshop: Workshop) -> list[dict[str, Any]]:
+    """The challenges as phones see them, once the room has started agreeing them."""
+    if workshop.phase not in ("consolidation", "voting", "results", "closed"):
+        return []
+    return [{"id": c.id, "text": c.text} for c in workshop.challenges]
 
 
 def _workshop_info(workshop: Workshop) -> dict[str, Any]:
@@ -303,12 +301,10 @@ def _free_roles(participant: Participant) -> list[str]:
     return [r for r in ("host", "notetaker") if r not in taken]
 
 
-def _visible_notes(participant: Participant, table_now: CafeTable) -> list[Note]:
-    """The form of the table the participant sits at, every round's notes: hosts brief
-    newcomers from it, and visitors read what earlier rounds wrote before adding theirs."""
-    query = db.select(Note).where(
-        Note.workshop_id == participant.workshop_id, Note.table_id == table_now.id
-    )
+def _table_form(table: CafeTable) -> list[Note]:
+    """A table's form, every round's notes: hosts brief newcomers from it, visitors read what
+    earlier rounds wrote before adding theirs, a shared tablet keeps it."""
+    query = db.select(Note).where(Note.table_id == table.id)
     return list(db.session.scalars(query.order_by(Note.round_position, Note.id)))
 
 

@@ -6,8 +6,7 @@ from flask import Blueprint, Response, abort, request
 
 from cocreate.errors import ActionRefused
 from cocreate.export.formats import FORMATS, export_file, file_name
-from cocreate.i18n import _, use_workshop_language
-from cocreate.workshop import services
+from cocreate.workshop.access import facilitated_or_403
 
 bp = Blueprint("export", __name__)
 
@@ -37,10 +36,7 @@ def results_as_html(code: str, key: str) -> Response:
 
 
 def _download(code: str, key: str, fmt: str, *, include_names: bool = False) -> Response:
-    workshop = services.workshop_by_code(code)
-    if workshop is None or not services.facilitator_key_matches(workshop, key):
-        abort(403, description=_("This facilitator link is not valid."))
-    use_workshop_language(workshop.language)
+    workshop = facilitated_or_403(code, key)
     try:
         body = export_file(workshop, fmt, include_names=include_names)
     except ActionRefused as refused:

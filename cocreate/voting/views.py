@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 
 from cocreate.errors import ActionRefused
-from cocreate.i18n import use_workshop_language
 from cocreate.voting import services as voting
-from cocreate.workshop import services
-from cocreate.workshop.views import unknown_code_message
+from cocreate.workshop.access import workshop_or_404
 
 bp = Blueprint("voting", __name__)
 
 
 @bp.get("/w/<code>/ballot-box")
 def ballot_box(code: str) -> tuple[str, int] | str:
-    workshop = services.workshop_by_code(code)
-    if workshop is None:
-        abort(404, description=unknown_code_message(code))
-    use_workshop_language(workshop.language)
+    workshop = workshop_or_404(code)
     try:
         ballots = voting.ballot_box(workshop)
     except ActionRefused as refused:

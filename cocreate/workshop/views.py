@@ -20,12 +20,12 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from cocreate.errors import ActionRefused
 from cocreate.extensions import limiter
-from cocreate.i18n import LANGUAGE_COOKIE, LANGUAGES, _, use_workshop_language
+from cocreate.i18n import LANGUAGE_COOKIE, LANGUAGES, _
 from cocreate.realtime import notify_changed
 from cocreate.snapshots import join_url
 from cocreate.urls import local_path
 from cocreate.workshop import services
-from cocreate.workshop.models import Workshop
+from cocreate.workshop.access import facilitated_or_403, workshop_or_404
 
 bp = Blueprint("workshop", __name__)
 
@@ -53,7 +53,7 @@ def landing() -> str | BaseResponse:
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
 def join(code: str) -> str | BaseResponse | tuple[str, int]:
-    workshop = _workshop_or_404(code)
+    workshop = workshop_or_404(code)
     if workshop.code != code:
         return redirect(url_for("workshop.join", code=workshop.code))
     participant = services.participant_by_token(
@@ -97,14 +97,14 @@ def choose_language(language: str) -> BaseResponse:
 
 @bp.get("/w/<code>/facilitate/<key>")
 def facilitate(code: str, key: str) -> str:
-    workshop = _facilitated_or_403(code, key)
+    workshop = facilitated_or_403(code, key)
     return render_template("workshop/facilitator.html", workshop=workshop, key=key)
 
 
 @bp.get("/w/<code>/facilitate/<key>/print")
 def printables(code: str, key: str) -> str:
     """A join poster and one card per table, to print before the workshop."""
-    workshop = _facilitated_or_403(code, key)
+    workshop = facilitated_or_403(code, key)
     holders: dict[int, dict[str, str]] = {t.id: {} for t in workshop.tables}
     for person in workshop.participants:
         if person.role != "member" and person.present:
@@ -120,7 +120,7 @@ def printables(code: str, key: str) -> str:
 @bp.get("/w/<code>/table/<int:table_id>/<key>")
 def tablet(code: str, table_id: int, key: str) -> str:
     """A shared tablet at a table, for people without a phone: it keeps that table's form."""
-    workshop = _workshop_or_404(code)
+    workshop = workshop_or_404(code)
     device = services.tablet_for(workshop, table_id, key)
     if device is None:
         abort(403, description=_("This table link is not valid. Ask the facilitator for it."))
@@ -129,7 +129,7 @@ def tablet(code: str, table_id: int, key: str) -> str:
 
 @bp.get("/w/<code>/qr.svg")
 def join_qr(code: str) -> Response:
-    workshop = _workshop_or_404(code)
+    workshop = workshop_or_404(code)
     image = qrcode.make(
         join_url(workshop, current_app.config["PUBLIC_URL"]),
         image_factory=qrcode.image.svg.SvgPathImage,
@@ -139,27 +139,6 @@ def join_qr(code: str) -> Response:
     buffer = io.BytesIO()
     image.save(buffer)
     return Response(buffer.getvalue(), mimetype="image/svg+xml")
-
-
-def unknown_code_message(code: str) -> str:
-    return _("No workshop has the code “%(code)s”. Check the code on the screen.", code=code)
-
-
-def _workshop_or_404(code: str) -> Workshop:
-    workshop = services.workshop_by_code(code)
-    if workshop is None:
-        abort(404, description=unknown_code_message(code))
-    use_workshop_language(workshop.language)
-    return workshop
-
-
-def _facilitated_or_403(code: str, key: str) -> Workshop:
-    workshop = _workshop_or_404(code)
-    if not services.facilitator_key_matches(workshop, key):
-        abort(
-            403, description=_("This facilitator link is not valid. Use the link printed at start.")
-        )
-    return workshop
 
 
 @bp.errorhandler(429)

@@ -1,0 +1,31 @@
+"""Finding the workshop an HTTP request names, and checking a facilitator link: one place for
+every blueprint, each page in the workshop's language."""
+
+from __future__ import annotations
+
+from flask import abort
+
+from cocreate.i18n import _, use_workshop_language
+from cocreate.workshop import services
+from cocreate.workshop.models import Workshop
+
+
+def unknown_code_message(code: str) -> str:
+    return _("No workshop has the code “%(code)s”. Check the code on the screen.", code=code)
+
+
+def workshop_or_404(code: str) -> Workshop:
+    workshop = services.workshop_by_code(code)
+    if workshop is None:
+        abort(404, description=unknown_code_message(code))
+    use_workshop_language(workshop.language)
+    return workshop
+
+
+def facilitated_or_403(code: str, key: str) -> Workshop:
+    workshop = workshop_or_404(code)
+    if not services.facilitator_key_matches(workshop, key):
+        abort(
+            403, description=_("This facilitator link is not valid. Use the link printed at start.")
+        )
+    return workshop
