@@ -1,23 +1,35 @@
 # cocreate: `make run` serves the sample workshop, `make test` runs every test.
+#
+# Installs come from uv.lock (exact versions with hashes), through a pinned uv that pip installs
+# with its hashes from requirements/uv.txt. Caches live inside the checkout (.cache/), and the
+# machine's pip or uv configuration is ignored, so a fresh clone installs what CI tested.
 VENV ?= .venv
 HOST ?= 0.0.0.0
 PORT ?= 5000
 WORKER ?= gevent
 PYTHON ?= python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+export UV_NO_CONFIG := 1
+export UV_PYTHON_DOWNLOADS := never
+export UV_CACHE_DIR ?= $(CURDIR)/.cache/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+UV_SYNC := $(UV) sync --locked --python $(PYTHON)
 
-.PHONY: run test lint browser-deps translations
+.PHONY: run test lint browser-deps translations upgrade test-latest
 
-$(VENV)/bin/pip:
-	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --upgrade pip
-
-$(VENV)/.installed-app: pyproject.toml | $(VENV)/bin/pip
-	$(VENV)/bin/pip install --quiet -e .
+$(UV): requirements/uv.txt
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --isolated --no-cache-dir --quiet --require-hashes -r requirements/uv.txt
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/pip
-	$(VENV)/bin/pip install --quiet -e '.[test]'
+$(VENV)/.installed-app: uv.lock pyproject.toml | $(UV)
+	$(UV_SYNC) --inexact
+	touch $@
+
+$(VENV)/.installed-test: uv.lock pyproject.toml | $(UV)
+	$(UV_SYNC) --extra test --extra bench
 	touch $@ $(VENV)/.installed-app
 
 run: $(VENV)/.installed-app
@@ -34,6 +46,18 @@ lint: $(VENV)/.installed-test
 
 test: $(VENV)/.installed-test browser-deps lint
 	$(VENV)/bin/pytest
+
+# The newest releases pyproject.toml allows, without the lock, in a venv of their own: run it
+# before `make upgrade` so that a breaking release is found here, not at a venue.
+test-latest: | $(UV)
+	rm -rf .venv-latest
+	$(UV) venv --quiet --python $(PYTHON) .venv-latest
+	VIRTUAL_ENV=.venv-latest $(UV) pip install --quiet --upgrade --refresh -e '.[test,bench]'
+	.venv-latest/bin/pytest tests/unit tests/integration
+
+# Refresh uv.lock to the newest allowed versions (then run `make test` and commit uv.lock).
+upgrade: | $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
 
 # After changing any text a person sees: extract it, merge into the Danish catalogue (translate
 # the new entries in cocreate/translations/da/LC_MESSAGES/messages.po), compile.

@@ -9,26 +9,47 @@ from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+
+from cocreate import i18n_extract
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "cocreate" / "translations"
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")  # gettext or str.format style
-METHOD_MAP = [
-    ("cocreate/**.py", "python"),
-    ("cocreate/templates/**.html", "jinja2"),
-    ("cocreate/static/js/**.js", "javascript"),
-]
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "t": None}
 
 
 def source_messages() -> set[str | tuple[str, ...]]:
+    """What `make translations` extracts, read through the same babel.cfg."""
+    with (ROOT / "babel.cfg").open() as config:
+        method_map, options_map = parse_mapping_cfg(config)
     found: set[str | tuple[str, ...]] = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHOD_MAP, keywords=KEYWORDS
+    languages: set[str] = set()
+    for file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=i18n_extract.ALL_KEYWORDS
     ):
         found.add(message)
+        languages.add(Path(file).suffix)
+    assert languages == {".py", ".html", ".js"}, "an extractor in babel.cfg found nothing"
     return found
+
+
+def test_the_javascript_keyword_does_not_catch_python_variables(tmp_path: Path) -> None:
+    """`t` is the translation call in JS, an ordinary name in Python (`for t in tables`)."""
+    source = tmp_path / "sample.py"
+    source.write_text('names = [_text(t["name"]) for t in tables]\nlabel = _("Round")\n')
+    script = tmp_path / "sample.js"
+    script.write_text('const label = t("Round"); const rows = _("not a keyword here");\n')
+    method_map = [
+        ("*.py", "cocreate_python"),
+        ("*.js", "cocreate_javascript"),
+    ]
+    found = [
+        m[2]
+        for m in extract_from_dir(str(tmp_path), method_map, keywords=i18n_extract.ALL_KEYWORDS)
+    ]
+    assert sorted(found) == ["Round", "Round"]
+    assert "t" not in i18n_extract.PYTHON_KEYWORDS
 
 
 def danish_catalogue() -> dict[object, object]:
