@@ -52,3 +52,53 @@ def test_csv_keeps_negative_numbers_numeric_and_plain_text_untouched() -> None:
     assert safe_cell("-2") == "'-2"  # typed text that looks like a number is still text
     assert safe_cell("Bedre kommunikation") == "Bedre kommunikation"
     assert safe_cell("1+1=2") == "1+1=2"
+
+
+def _pages(workshop: Workshop) -> list[str]:
+    facilitate = f"/w/{workshop.code}/facilitate/{workshop.facilitator_key}"
+    return ["/", f"/j/{workshop.code}", facilitate, f"{facilitate}/print", "/organiser/login"]
+
+
+def test_every_response_carries_the_security_headers(app: Flask, workshop: Workshop) -> None:
+    client = app.test_client()
+    for path in [*_pages(workshop), "/no-such-page", "/static/css/cocreate.css"]:
+        response = client.get(path)
+        csp = response.headers.get("Content-Security-Policy", "")
+        for directive in ("frame-ancestors 'none'", "object-src 'none'", "base-uri 'self'"):
+            assert directive in csp, (path, csp)
+        assert "script-src 'self' 'nonce-" in csp
+        assert "unsafe-inline" not in csp.split("script-src", 1)[1].split(";", 1)[0]
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Strict-Transport-Security" not in response.headers  # plain http here
+
+
+def test_pages_run_no_script_the_policy_would_block(app: Flask, workshop: Workshop) -> None:
+    """Every inline <script> carries this response's nonce; no inline event handlers."""
+    import re
+
+    client = app.test_client()
+    for path in _pages(workshop):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        html = response.get_data(as_text=True)
+        nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+        assert nonce is not None
+        for tag in re.findall(r"<script\b[^>]*>", html):
+            assert "src=" in tag or f'nonce="{nonce.group(1)}"' in tag, (path, tag)
+        assert not re.search(r"<[^>]+\son[a-z]+\s*=", html), path
+    first = client.get("/").headers["Content-Security-Policy"]
+    assert first != client.get("/").headers["Content-Security-Policy"]  # a fresh nonce each time
+
+
+def test_hsts_only_over_https(app: Flask) -> None:
+    client = app.test_client()
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    secure = client.get("/", base_url="https://cocreate.test")
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_a_forged_host_header_cannot_add_directives(app: Flask) -> None:
+    response = app.test_client().get("/", headers={"Host": "evil; script-src *"})
+    assert "script-src *" not in response.headers["Content-Security-Policy"]

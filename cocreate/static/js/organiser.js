@@ -8,6 +8,9 @@
   document.addEventListener("click", function (event) {
     var target = event.target;
     if (!(target instanceof HTMLElement)) return;
+    if (target instanceof HTMLInputElement && target.hasAttribute("data-select-on-click")) {
+      target.select();  // a link to copy: one click selects all of it
+    }
     if (target.hasAttribute("data-remove-row")) {
       var row = target.closest(".org-row");
       if (row) row.remove();
