@@ -28,6 +28,10 @@ SYNTAX: Final = N_(
     "The TOML here is not valid: {detail}. Check that texts are in double quotes, "
     "section names are in [brackets] and each setting is written as key = value."
 )
+TOO_DEEP: Final = N_(
+    "The file nests lists or tables too deeply to read. A plan needs only a few levels: "
+    "[workshop], [[tables]], [[rounds]] and so on."
+)
 
 # Shape of the document
 MISSING_SECTION: Final = N_("This section is required but missing. Add a [{name}] section.")

@@ -99,10 +99,15 @@ def load_plan(path: str | os.PathLike[str]) -> Plan:
 
 def parse_plan(text: str, source: str = "<plan>") -> Plan:
     """Turn the text of a plan file into a checked ``Plan`` or raise ``PlanError``."""
-    document = _parse_toml(text.removeprefix("\ufeff"), source)
-    reader = _Reader(source)
-    sections = reader.sections(document)
-    plan = reader.build(sections)
+    try:
+        document = _parse_toml(text.removeprefix("\ufeff"), source)
+        reader = _Reader(source)
+        sections = reader.sections(document)
+        plan = reader.build(sections)
+    except RecursionError:
+        # tomllib (and anything that walks what it returns) recurses once per level:
+        # "x = [[[[…]]]]" thousands deep would otherwise be a crash, not a message.
+        raise PlanError(source, "file", msg.problem(msg.TOO_DEEP)) from None
     # Everything before the participants is checked first, so that a wrong table name in
     # the participant list is not reported before an earlier, more basic problem.
     validate_plan(plan, source=source)

