@@ -11,11 +11,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from cocreate.db import db
+from cocreate.errors import ActionRefused
 from cocreate.export.formats import export_file
 from cocreate.export.results_csv import safe_cell
 from cocreate.organiser.plan_editor import plan_from_workshop
 from cocreate.plans import PlanError, parse_plan
-from cocreate.workshop.models import CafeTable, Challenge, Workshop
+from cocreate.workshop import services
+from cocreate.workshop.models import CafeTable, Challenge, Participant, Workshop
+from cocreate.workshop.text import has_visible_character
 from tests.integration.test_export import run_workshop
 from tests.integration.test_organiser import make_organiser, signed_in_client
 from tests.integration.test_organiser_plan_editor import form_of, post_plan
@@ -165,3 +168,48 @@ def test_infinite_round_minutes_in_the_editor_are_a_clear_400(
     response = post_plan(organiser, owned, form)
     assert response.status_code == 400
     assert "Must be more than 0 and at most 240 minutes" in response.get_data(as_text=True)
+
+
+INVISIBLE = [
+    "\u202e\u200b\u200b",
+    "\u2066\u2069\u200e",
+    "\u200b \u200d\u3000\ufeff",
+    "\u3164",
+    "\u2800",
+]
+
+
+@pytest.mark.parametrize("text", INVISIBLE)
+def test_text_with_no_visible_character_is_refused_everywhere(
+    app: Flask, workshop: Workshop, text: str
+) -> None:
+    with app.test_request_context(headers={"Cookie": "cocreate_lang=en"}):
+        # A name of bidi controls only is empty once they are stripped: refused as empty.
+        with pytest.raises(ActionRefused, match=r"no visible letters|Please type your name"):
+            services.join(workshop, text)
+        anna = services.join(workshop, "Anna")[0]
+        services.start_next_round(workshop)
+        with pytest.raises(ActionRefused, match="note has no visible characters"):
+            services.add_note(anna, "ideas", text, None)
+        note = services.add_note(anna, "challenges", "Tydeligere mandat", None)
+        with pytest.raises(ActionRefused, match="note has no visible characters"):
+            services.edit_note(anna, note.id, text)
+        services.end_round(workshop)
+        services.begin_consolidation(workshop)
+        with pytest.raises(ActionRefused, match="challenge has no visible characters"):
+            services.add_challenge(workshop, text=text)
+        challenge = services.add_challenge(workshop, note_id=note.id)
+        with pytest.raises(ActionRefused, match="challenge has no visible characters"):
+            services.edit_challenge(workshop, challenge.id, text)
+        db.session.rollback()
+    assert [c.text for c in db.session.scalars(db.select(Challenge))] == ["Tydeligere mandat"]
+    assert [p.name for p in db.session.scalars(db.select(Participant))] == ["Anna"]
+
+
+def test_names_lose_bidi_controls_and_real_text_is_kept(app: Flask, workshop: Workshop) -> None:
+    spoof = "\u202eannA\u202c \u2066Bo\u2069\u200f\u061c"
+    assert services.join(workshop, spoof)[0].name == "annA Bo"
+    # Text in any script, emoji with joiners and Arabic stay as typed.
+    for name in ("Æsa Ørn", "👩\u200d💻 Dana", "فاطمة", "李雷"):
+        assert services.join(workshop, name)[0].name == name
+    assert has_visible_character("a\u200b") and not has_visible_character("\u200b\u202e ")
