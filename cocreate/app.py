@@ -37,6 +37,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ASYNC_MODE="threading",
         # Joins per minute from one address; phones on venue Wi-Fi each have their own.
         JOIN_RATE_LIMIT=os.environ.get("COCREATE_JOIN_RATE_LIMIT", "20 per minute"),
+        # Unknown join codes looked up per minute from one address (known codes do not count,
+        # so phones reloading never hit it): guessing codes takes years, not minutes.
+        LOOKUP_RATE_LIMIT=os.environ.get("COCREATE_LOOKUP_RATE_LIMIT", "10 per minute"),
+        # How many reverse proxies stand in front and add X-Forwarded-For (0: none, trust no
+        # forwarded header). `cocreate serve --trusted-proxies N` sets it.
+        TRUSTED_PROXIES=os.environ.get("COCREATE_TRUSTED_PROXIES", "0"),
         MAX_CONTENT_LENGTH=1024 * 1024,
     )
     if config:
@@ -44,10 +50,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(app)
 
-    if str(app.config["PUBLIC_URL"]).startswith("https://"):
-        # Behind a TLS-terminating reverse proxy: trust its forwarded address and scheme, so
-        # rate limits count visitors (not the proxy) and cookies are marked Secure.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    proxies = trusted_proxies(app.config["TRUSTED_PROXIES"])
+    if proxies:
+        # Behind that many reverse proxies: trust their forwarded address and scheme, so rate
+        # limits count visitors (not the proxy) and cookies are marked Secure. Never implied
+        # by an https public URL: without a proxy in front, X-Forwarded-For is whatever the
+        # client writes, and a spoofed address would walk past every per-address limit.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
+        )
     db.init_app(app)
     migrations.init_app(app)
     i18n.init_app(app)
@@ -79,6 +90,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         with app.app_context():
             migrations.upgrade_database()
     return app
+
+
+def trusted_proxies(value: object) -> int:
+    """The configured number of trusted proxies, refusing anything but a whole number >= 0."""
+    try:
+        count = int(str(value).strip() or "0")
+    except ValueError:
+        count = -1
+    if count < 0:
+        raise ValueError(
+            f"TRUSTED_PROXIES must be a whole number of proxies (0 or more), not {value!r}"
+        )
+    return count
 
 
 def _instance_secret(app: Flask) -> str:

@@ -41,11 +41,28 @@ def cli() -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--worker", type=click.Choice(WORKERS), default=DEFAULT_WORKER, show_default=True)
 @click.option("--public-url", default="", help="URL phones use, e.g. behind a reverse proxy.")
+@click.option(
+    "--trusted-proxies",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Number of reverse proxies in front that set X-Forwarded-For (default: "
+    "$COCREATE_TRUSTED_PROXIES or 0, trust no forwarded header).",
+)
 @click.option("--sample", is_flag=True, help="Load the sample workshop if there is none yet.")
-def serve(host: str, port: int, worker: str, public_url: str, sample: bool) -> None:
+def serve(
+    host: str, port: int, worker: str, public_url: str, trusted_proxies: int | None, sample: bool
+) -> None:
     """Start the real-time server and print the links for the projector and the phones."""
     base_url = public_url.rstrip("/") or f"http://{_reachable_address(host)}:{port}"
-    app = create_app({"ASYNC_MODE": worker, "PUBLIC_URL": base_url})
+    config: dict[str, object] = {"ASYNC_MODE": worker, "PUBLIC_URL": base_url}
+    if trusted_proxies is not None:
+        config["TRUSTED_PROXIES"] = trusted_proxies
+    app = create_app(config)
+    if base_url.startswith("https://") and not int(app.config["TRUSTED_PROXIES"]):
+        click.echo(
+            "Note: X-Forwarded-For is not trusted. Behind a reverse proxy, pass "
+            "--trusted-proxies 1 so rate limits count visitors, not the proxy."
+        )
     with app.app_context():
         if sample and db.session.scalar(select(Workshop.id).limit(1)) is None:
             _import_plan(sample_plans_dir() / DEFAULT_SAMPLE)

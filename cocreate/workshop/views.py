@@ -37,7 +37,21 @@ def participant_cookie_name(code: str) -> str:
     return f"cocreate_{code}"
 
 
+def _lookup_limit() -> str:
+    return str(current_app.config["LOOKUP_RATE_LIMIT"])
+
+
+# Looking up a join code answers 200 or 404, which tells whether a code exists: unknown codes
+# are counted per address, across the landing form, the join page and the QR image.
+lookup_limit = limiter.shared_limit(
+    _lookup_limit,
+    scope="join-code-lookup",
+    deduct_when=lambda response: response.status_code == 404,
+)
+
+
 @bp.get("/")
+@lookup_limit
 def landing() -> str | BaseResponse:
     raw = request.args.get("code")
     if raw is None:
@@ -52,6 +66,7 @@ def landing() -> str | BaseResponse:
 # rate limited (JOIN_RATE_LIMIT): a script cannot mint voters fast. Reloads are GETs.
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
+@lookup_limit
 def join(code: str) -> str | BaseResponse | tuple[str, int]:
     workshop = workshop_or_404(code)
     if workshop.code != code:
@@ -128,6 +143,7 @@ def tablet(code: str, table_id: int, key: str) -> str:
 
 
 @bp.get("/w/<code>/qr.svg")
+@lookup_limit
 def join_qr(code: str) -> Response:
     workshop = workshop_or_404(code)
     image = qrcode.make(

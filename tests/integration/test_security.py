@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +21,7 @@ from cocreate.plans import PlanError, parse_plan
 from cocreate.workshop import services
 from cocreate.workshop.models import CafeTable, Challenge, Participant, Workshop
 from cocreate.workshop.text import has_visible_character
+from tests.conftest import SMALL_PLAN
 from tests.integration.test_export import run_workshop
 from tests.integration.test_organiser import make_organiser, signed_in_client
 from tests.integration.test_organiser_plan_editor import form_of, post_plan
@@ -213,3 +216,88 @@ def test_names_lose_bidi_controls_and_real_text_is_kept(app: Flask, workshop: Wo
     for name in ("Æsa Ørn", "👩\u200d💻 Dana", "فاطمة", "李雷"):
         assert services.join(workshop, name)[0].name == name
     assert has_visible_character("a\u200b") and not has_visible_character("\u200b\u202e ")
+
+
+def _app_with(tmp_path: Path, **config: object) -> Flask:
+    from cocreate import create_app
+
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'proxy.sqlite3'}",
+            "ASYNC_MODE": "threading",
+        }
+        | config
+    )
+
+
+def _spoofed_joins(app: Flask, count: int) -> list[int]:
+    with app.app_context():
+        code = services.create_workshop(parse_plan(SMALL_PLAN, source="small.toml")).code
+    statuses = []
+    for i in range(count):
+        client = app.test_client()  # a fresh device each time, as a script would
+        response = client.post(
+            f"/j/{code}",
+            data={"name": f"Bot {i}"},
+            headers={"X-Forwarded-For": f"203.0.113.{i}"},
+            base_url="https://cocreate.example",
+        )
+        statuses.append(response.status_code)
+    return statuses
+
+
+def test_an_https_public_url_alone_does_not_trust_x_forwarded_for(tmp_path: Path) -> None:
+    assert "COCREATE_TRUSTED_PROXIES" not in os.environ
+    app = _app_with(tmp_path, PUBLIC_URL="https://cocreate.example", TRUSTED_PROXIES=0)
+    statuses = _spoofed_joins(app, 25)
+    assert statuses[:20] == [303] * 20
+    assert 429 in statuses[20:]
+
+
+def test_with_one_trusted_proxy_each_forwarded_visitor_is_counted_apart(tmp_path: Path) -> None:
+    app = _app_with(tmp_path, PUBLIC_URL="https://cocreate.example", TRUSTED_PROXIES="1")
+    assert _spoofed_joins(app, 25) == [303] * 25
+
+
+def test_trusted_proxies_must_be_a_whole_number(tmp_path: Path) -> None:
+    for bad in ("-1", "yes", 1.5):
+        with pytest.raises(ValueError, match="TRUSTED_PROXIES"):
+            _app_with(tmp_path, TRUSTED_PROXIES=bad)
+
+
+def test_serve_takes_trusted_proxies(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cocreate import commands
+    from cocreate.extensions import socketio
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(socketio, "run", lambda app, **_: seen.update(app.config))
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'serve.sqlite3'}")
+    result = CliRunner().invoke(
+        commands.cli,
+        ["serve", "--public-url", "https://cocreate.example", "--trusted-proxies", "2"],
+    )
+    assert result.exit_code == 0, result.output
+    assert seen["TRUSTED_PROXIES"] == 2
+    bad = CliRunner().invoke(commands.cli, ["serve", "--trusted-proxies", "-1"])
+    assert bad.exit_code != 0
+
+
+def test_unknown_join_code_look_ups_are_rate_limited(app: Flask, workshop: Workshop) -> None:
+    client = app.test_client()
+    limit = int(app.config["LOOKUP_RATE_LIMIT"].split()[0])
+    guesses = [f"/?code=ZZZ{i:03d}" for i in range(limit // 2)]
+    guesses += [f"/j/QQQ{i:03d}" for i in range(limit - len(guesses))]
+    assert [client.get(path).status_code for path in guesses] == [404] * limit
+    assert client.get("/?code=ZZZ999").status_code == 429
+    assert client.get(f"/j/{workshop.code}").status_code == 429  # guessing right is no way out
+    # Another address is not affected, and known codes never count.
+    other = app.test_client()
+    for _ in range(limit + 5):
+        assert (
+            other.get(f"/j/{workshop.code}", environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code
+            == 200
+        )
