@@ -65,5 +65,5 @@ translations: $(VENV)/.installed-test
 	$(VENV)/bin/pybabel extract -F babel.cfg -k t -k lazy_gettext --no-location --omit-header \
 		--sort-output -o cocreate/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i cocreate/translations/messages.pot -d cocreate/translations \
-		-l da --no-fuzzy-matching --ignore-obsolete --omit-header -w 100
+		-l da --no-fuzzy-matching --ignore-obsolete -w 100
 	$(VENV)/bin/pybabel compile -d cocreate/translations -l da

@@ -78,8 +78,7 @@ def workshop_archive(export: WorkshopExport) -> dict[str, Any]:
             for p in export.participants
         ],
         "seats": [
-            {"round": s.round, "participant": s.participant, "table": s.table}
-            for s in export.seats
+            {"round": s.round, "participant": s.participant, "table": s.table} for s in export.seats
         ],
         "notes": [
             {
@@ -124,9 +123,7 @@ def workshop_archive(export: WorkshopExport) -> dict[str, Any]:
             ]
             if results.pairwise
             else None,
-            "borda_schulze_agree": None
-            if results.comparison is None
-            else results.comparison.agree,
+            "borda_schulze_agree": None if results.comparison is None else results.comparison.agree,
             "robustness": describe_comparison(
                 results.comparison, labels=labels, language=export.language
             ),

@@ -239,9 +239,7 @@ def _restore_state(workshop: Workshop, data: Mapping[str, Any]) -> None:
     voted = data["turnout"]["voted"]
     present = [p for p in people if p.present]
     voters = secrets.SystemRandom().sample(present if voted <= len(present) else people, voted)
-    db.session.add_all(
-        VoterRollEntry(workshop_id=workshop.id, participant_id=p.id) for p in voters
-    )
+    db.session.add_all(VoterRollEntry(workshop_id=workshop.id, participant_id=p.id) for p in voters)
 
 
 def _stored_choice(choice: Any, db_id: dict[int, str]) -> Any:

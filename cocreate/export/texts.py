@@ -48,8 +48,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "ballots": "Stemmesedler",
         "min_ballots": "Mindste antal stemmesedler for at vise resultatet",
         "pairwise_explained": (
-            "Hver celle er antallet af stemmesedler, der satte rækkens udfordring over "
-            "kolonnens."
+            "Hver celle er antallet af stemmesedler, der satte rækkens udfordring over kolonnens."
         ),
         "pairwise_not_ranking": "Kun for rangordnede stemmesedler.",
         "participant": "Deltager {number}",
@@ -63,8 +62,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "participants": "Participants",
         "turnout": "Turnout",
         "turnout_sentence": (
-            "{voted} of {eligible} participants voted ({percent}%); {ballots} ballots were "
-            "counted."
+            "{voted} of {eligible} participants voted ({percent}%); {ballots} ballots were counted."
         ),
         "method": "How the vote was counted",
         "ranking": "Ranking",

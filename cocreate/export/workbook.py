@@ -131,9 +131,7 @@ def _fill_ballots(sheet: Worksheet, export: WorkshopExport) -> None:
             words["ballot_receipt"],
             *(words["choice_number"].format(number=i) for i in range(1, longest + 1)),
         ]
-        rows = [
-            [b.receipt, *(export.challenge(c).text for c in b.choice)] for b in export.ballots
-        ]
+        rows = [[b.receipt, *(export.challenge(c).text for c in b.choice)] for b in export.ballots]
     _fill(sheet, heading, rows, wide=tuple(range(2, len(heading) + 1)), wide_width=30)
 
 

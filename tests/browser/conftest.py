@@ -32,6 +32,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         item.stash[SERVER_FAILED_KEY] = True
     return report
 
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
 

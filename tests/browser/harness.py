@@ -105,11 +105,18 @@ class CocreateServer:
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [
-                sys.executable, "-m", "cocreate.cli", "serve",
-                "--host", "127.0.0.1",
-                "--port", str(self.port),
-                "--worker", self.worker,
-                "--public-url", self.base_url,
+                sys.executable,
+                "-m",
+                "cocreate.cli",
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--worker",
+                self.worker,
+                "--public-url",
+                self.base_url,
             ],
             cwd=REPO_ROOT,
             env=self.env,
@@ -159,8 +166,6 @@ class CocreateServer:
         assert response.status_code == 200, response.text  # the 303 lands on the phone page
         assert any(c.name == f"cocreate_{code}" for c in session.cookies), "no participant cookie"
         return session
-
-
 
 
 # The `start_server` fixture: `start_server(plan_file, worker="gevent")`.

@@ -42,8 +42,11 @@ BLOCKING_IMPACTS = ("serious", "critical")
 
 # Joined over plain HTTP first, as in the full workshop test, so the phones travel.
 SEATED_PEOPLE = ["Birgitte Holm", "Jens Ærenlund", "Karen Bøgh", "Ole Kjær", "Pia Lundgård"]
-PHONES = [("Søren Kjærgård", PHONE_VIEWPORT), ("Åse Østby", PHONE_VIEWPORT),
-          ("Mads Brønd", SMALL_PHONE_VIEWPORT)]
+PHONES = [
+    ("Søren Kjærgård", PHONE_VIEWPORT),
+    ("Åse Østby", PHONE_VIEWPORT),
+    ("Mads Brønd", SMALL_PHONE_VIEWPORT),
+]
 
 # Every page and phase the flow below scans, in the order it scans them.
 PAGES = [
@@ -141,9 +144,7 @@ class Scanner:
 
     def write_report(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        report = {
-            name: [v.__dict__ for v in violations] for name, violations in self.found.items()
-        }
+        report = {name: [v.__dict__ for v in violations] for name, violations in self.found.items()}
         path.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
 
 
@@ -188,8 +189,6 @@ def scanner(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Itera
 @pytest.fixture(scope="module")
 def scans(scanner: Scanner) -> dict[str, list[Violation]]:
     return scanner.found
-
-
 
 
 def join(page: Page, server: CocreateServer, code: str, name: str) -> None:
@@ -278,10 +277,14 @@ def whole_workshop(
     scanner.scan("facilitator-round-running-people-open", control)
     scanner.scan("projector-round-running", projector)
     scanner.scan("phone-round-running", phones[0])
-    scanner.facts["live region around the phone's countdown"] = phones[0].locator(
-        "#instruction .timer"
-    ).evaluate("el => { const r = el.closest('[aria-live]');"
-               " return r ? r.getAttribute('aria-live') : 'none'; }")
+    scanner.facts["live region around the phone's countdown"] = (
+        phones[0]
+        .locator("#instruction .timer")
+        .evaluate(
+            "el => { const r = el.closest('[aria-live]');"
+            " return r ? r.getAttribute('aria-live') : 'none'; }"
+        )
+    )
     phones[0].click("#notes-list button[data-action=edit]")
     expect(phones[0].locator("#notes-list textarea")).to_be_focused()
     scanner.scan("phone-round-running-editing-note", phones[0])

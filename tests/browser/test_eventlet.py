@@ -148,9 +148,7 @@ def test_a_short_workshop_over_real_sockets(
     results = facilitator.snapshot()["results"]
     assert results["ballots"] == 3 and not results["withheld"]
 
-    response = requests.get(
-        f"{server.base_url}{workshop.facilitator_path}/results.csv", timeout=10
-    )
+    response = requests.get(f"{server.base_url}{workshop.facilitator_path}/results.csv", timeout=10)
     assert response.status_code == 200, server.log()[-4000:]
     assert response.headers["Content-Type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))

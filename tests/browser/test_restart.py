@@ -48,9 +48,7 @@ def test_pages_reconnect_to_the_same_round_after_a_server_crash(
     server, workshop = start_server(PLAN_FILE, worker="gevent")
     projector = new_context(browser, viewport=PROJECTOR_VIEWPORT).new_page()
     projector.goto(server.base_url + workshop.facilitator_path)
-    phone = new_context(browser,
-        viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True
-    ).new_page()
+    phone = new_context(browser, viewport=PHONE_VIEWPORT, is_mobile=True, has_touch=True).new_page()
     phone.goto(f"{server.base_url}/j/{workshop.code}")
     phone.fill("#name", "Søs Mørkebjerg")
     phone.select_option("#table_id", label=CHOSEN_TABLE)
@@ -129,11 +127,9 @@ def _both_reconnect_without_reload(projector: Page, phone: Page) -> None:
 def _what_the_pages_show(projector: Page, phone: Page) -> dict[str, str]:
     return {
         "projector round": projector.locator("#stage .eyebrow").inner_text(),
-        "projector deadline": projector.locator("#countdown").get_attribute("data-deadline")
-        or "",
+        "projector deadline": projector.locator("#countdown").get_attribute("data-deadline") or "",
         "phone round": _round_of(phone.locator("#instruction").inner_text()),
-        "phone deadline": phone.locator("#instruction .timer").get_attribute("data-deadline")
-        or "",
+        "phone deadline": phone.locator("#instruction .timer").get_attribute("data-deadline") or "",
         "phone table": phone.locator("#where").inner_text(),
     }
 

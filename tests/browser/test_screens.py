@@ -89,8 +89,14 @@ WORDS: dict[str, dict[str, str]] = {
 }
 
 SEATED_PEOPLE = [
-    "Birgitte Holm", "Jens Ærenlund", "Karen Bøgh", "Ole Kjær",
-    "Pia Lundgård", "Rasmus Vang", "Tove Friis", "Niels Dæhlin",
+    "Birgitte Holm",
+    "Jens Ærenlund",
+    "Karen Bøgh",
+    "Ole Kjær",
+    "Pia Lundgård",
+    "Rasmus Vang",
+    "Tove Friis",
+    "Niels Dæhlin",
 ]
 PHONE_NAMES = {
     ("da", "390x844"): "Søren Kjærgård",
@@ -189,14 +195,17 @@ class Screens:
             ]
         else:
             page.screenshot(path=path, full_page=True)
-        self.problems += [f"{label}: wider than the screen: {e}" for e in
-                          page.evaluate(PAGE_WIDER_THAN_SCREEN)]
-        self.problems += [f"{label}: text overflows the button: {e}" for e in
-                          page.evaluate(OVERFLOWING_BUTTONS)]
+        self.problems += [
+            f"{label}: wider than the screen: {e}" for e in page.evaluate(PAGE_WIDER_THAN_SCREEN)
+        ]
+        self.problems += [
+            f"{label}: text overflows the button: {e}" for e in page.evaluate(OVERFLOWING_BUTTONS)
+        ]
         if device.is_phone:
             self.problems += tap_target_problems(page, label)
-            self.problems += instruction_stays_on_top(page, label, path.with_name(
-                path.name.replace(".png", "-scrolled.png")))
+            self.problems += instruction_stays_on_top(
+                page, label, path.with_name(path.name.replace(".png", "-scrolled.png"))
+            )
 
 
 def tap_target_problems(page: Page, label: str) -> list[str]:
@@ -228,8 +237,9 @@ def instruction_stays_on_top(page: Page, label: str, scrolled_png: Path) -> list
     if not instruction.count():
         return []  # a page without the instruction (landing, join, ballot box)
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-    page.wait_for_function("() => window.scrollY + innerHeight >= "
-                           "document.documentElement.scrollHeight - 1")
+    page.wait_for_function(
+        "() => window.scrollY + innerHeight >= document.documentElement.scrollHeight - 1"
+    )
     page.screenshot(path=scrolled_png)
     box = instruction.bounding_box()
     viewport = page.viewport_size
@@ -241,8 +251,10 @@ def instruction_stays_on_top(page: Page, label: str, scrolled_png: Path) -> list
         return [f"{label}: #instruction is taller than the screen ({box['height']:.0f} px)"]
     if page.locator("#note-text").is_visible() and box["height"] > viewport["height"] / 2:
         # While notes are written the form must stay usable below the sticky instruction.
-        return [f"{label}: #instruction covers more than half the screen while notes are "
-                f"written ({box['height']:.0f} of {viewport['height']} px)"]
+        return [
+            f"{label}: #instruction covers more than half the screen while notes are "
+            f"written ({box['height']:.0f} of {viewport['height']} px)"
+        ]
     return []
 
 
@@ -268,7 +280,10 @@ def test_every_screen_in_danish_and_english(
         server.join(workshop.code, name)
     for (language, size), name in PHONE_NAMES.items():
         page = new_context(
-            browser, language=language, viewport=PHONE_SIZES[size], is_mobile=True,
+            browser,
+            language=language,
+            viewport=PHONE_SIZES[size],
+            is_mobile=True,
             has_touch=True,
         ).new_page()
         page.goto(f"{base}/j/{workshop.code}")
@@ -395,8 +410,7 @@ def test_every_screen_in_danish_and_english(
         other_ballot(browser, server, ballot_type, screens)
 
     assert not screens.problems, (
-        f"{len(screens.problems)} layout problem(s) on the screens:\n"
-        + "\n".join(screens.problems)
+        f"{len(screens.problems)} layout problem(s) on the screens:\n" + "\n".join(screens.problems)
     )
 
 
@@ -447,8 +461,9 @@ def before_joining(
             page.context.close()
 
 
-def other_ballot(browser: Browser, server: CocreateServer, ballot_type: str,
-                 screens: Screens) -> None:
+def other_ballot(
+    browser: Browser, server: CocreateServer, ballot_type: str, screens: Screens
+) -> None:
     """A second workshop straight to the vote with another ballot, on all four phones."""
     workshop = server.import_plan(PLAN_FILE)
     control = new_context(browser, viewport=PROJECTOR_VIEWPORT).new_page()
@@ -456,7 +471,10 @@ def other_ballot(browser: Browser, server: CocreateServer, ballot_type: str,
     phones = []
     for (language, size), name in PHONE_NAMES.items():
         page = new_context(
-            browser, language=language, viewport=PHONE_SIZES[size], is_mobile=True,
+            browser,
+            language=language,
+            viewport=PHONE_SIZES[size],
+            is_mobile=True,
             has_touch=True,
         ).new_page()
         page.goto(f"{server.base_url}/j/{workshop.code}")

@@ -41,8 +41,14 @@ EXPERIENCE_LABEL = "Oplevelser"
 # Joined over plain HTTP first, so they become the hosts and note-takers who stay, and the
 # phones under test travel between tables.
 SEATED_PEOPLE = [
-    "Birgitte Holm", "Jens Ærenlund", "Karen Bøgh", "Ole Kjær",
-    "Pia Lundgård", "Rasmus Vang", "Tove Friis", "Niels Dæhlin",
+    "Birgitte Holm",
+    "Jens Ærenlund",
+    "Karen Bøgh",
+    "Ole Kjær",
+    "Pia Lundgård",
+    "Rasmus Vang",
+    "Tove Friis",
+    "Niels Dæhlin",
 ]
 # (name, viewport) of the phones driven by the browser.
 PHONE_PEOPLE = [
@@ -202,9 +208,7 @@ def table_number(where: Locator) -> int:
     return int(found.group(1))
 
 
-def lobby_shows_everyone_at_balanced_tables(
-    projector: Page, phones: list[PhoneUnderTest]
-) -> None:
+def lobby_shows_everyone_at_balanced_tables(projector: Page, phones: list[PhoneUnderTest]) -> None:
     expect(projector.locator("#joined-count")).to_have_text(f"{EVERYONE} joined")
     cards = projector.locator("#stage .tables-grid .table-card")
     expect(cards).to_have_count(len(TABLE_NAMES))
@@ -306,7 +310,8 @@ def add_duplicate_from_another_table(
 ) -> WrittenNote:
     """A traveller writes the same challenge in other words at another table."""
     writer = next(
-        p for i, p in enumerate(phones)
+        p
+        for i, p in enumerate(phones)
         if i != HOST_PHONE and p.tables_by_round[-1] != original.table
     )
     return add_note(writer, CHALLENGE_LABEL, DUPLICATE_TEXT)
@@ -334,9 +339,7 @@ def end_round(projector: Page, phones: list[PhoneUnderTest], number: int) -> Non
             expect(where).to_have_text("All rounds are done")
             expect(instruction).to_contain_text(f"Stay at Table {phone.home_table}")
             continue
-        expect(instruction).to_contain_text(
-            f"Round {number} has ended. Next: round {number + 1}"
-        )
+        expect(instruction).to_contain_text(f"Round {number} has ended. Next: round {number + 1}")
         expect(where).to_have_text(TABLE_LINE)
         upcoming = table_number(where)
         phone.tables_by_round.append(upcoming)
@@ -467,7 +470,8 @@ def vote_on_every_phone(
             page.click(f"#ballot-panel button[data-move={direction}][data-index='{position}']")
             other = position - 1 if direction == "up" else position + 1
             expected_order[position], expected_order[other] = (
-                expected_order[other], expected_order[position]
+                expected_order[other],
+                expected_order[position],
             )
         shown = page.locator("#ballot-panel ol.ballot li")
         expect(shown).to_have_count(len(shortlist))
@@ -524,9 +528,7 @@ def casting_again_adds_no_ballot(projector: Page, phone: PhoneUnderTest) -> None
 # --- results ------------------------------------------------------------------------------
 
 
-def borda_ranking(
-    ballots: list[list[int]], shortlist: list[ShortlistItem]
-) -> list[dict[str, str]]:
+def borda_ranking(ballots: list[list[int]], shortlist: list[ShortlistItem]) -> list[dict[str, str]]:
     """The expected result rows, as the CSV has them: Borda points, ties share a rank."""
     size = len(shortlist)
     scores = {c.challenge_id: 0 for c in shortlist}

@@ -139,10 +139,6 @@ def test_a_deeply_nested_plan_upload_is_a_clear_400_in_the_readers_language(
         parse_plan("x = " + "[" * 100_000 + "]" * 100_000, source="deep.toml")
 
 
-@pytest.mark.xfail(
-    reason="the Danish text is in translations-new-issue-11.po, not yet in cocreate/translations",
-    strict=False,
-)
 def test_the_deep_plan_message_is_danish_for_a_danish_reader(
     organiser: FlaskClient, owned: Workshop
 ) -> None:

@@ -87,6 +87,12 @@ def test_compiled_catalogue_matches_its_source() -> None:
             assert compiled.gettext(msgid) == msgstr, "run `make translations` to recompile"
 
 
+def test_the_catalogue_is_not_marked_fuzzy() -> None:
+    # `pybabel compile` silently skips a catalogue whose header is fuzzy, leaving a stale .mo.
+    with (TRANSLATIONS / "da" / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        assert not read_po(handle, locale="da").fuzzy
+
+
 # Text a template may show as is: the product's name and punctuation.
 ALLOWED_LITERALS = {"cocreate", "·", "—", "."}
 JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
