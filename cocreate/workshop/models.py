@@ -61,6 +61,16 @@ class Workshop(db.Model):
         default=DEFAULT_RETENTION_DAYS, server_default=str(DEFAULT_RETENTION_DAYS)
     )
     names_erased_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Bumped by every publish to the screens: a client keeps the newest state it was sent,
+    # and the per-process cache of built states is keyed by it (cocreate.live).
+    state_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The ranking, tallied once when the vote closes (cocreate.voting.services.stored_results).
+    results_json: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    # The rotation planner runs in a separate process: a request is numbered, and only the plan
+    # answering the newest request is written (cocreate.workshop.planning).
+    plan_requested: Mapped[int] = mapped_column(default=0, server_default="0")
+    plan_applied: Mapped[int] = mapped_column(default=0, server_default="0")
+    plan_requested_at: Mapped[datetime | None] = mapped_column(default=None)
 
     tables: Mapped[list[CafeTable]] = relationship(
         back_populates="workshop", order_by="CafeTable.position", cascade="all, delete-orphan"
