@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 
 from cocreate.db import clear_sqlite_journal, db
 from cocreate.errors import ActionRefused
-from cocreate.i18n import _, current_language
+from cocreate.i18n import LANGUAGES, _, current_language
 from cocreate.plans import BALLOT_FOR_METHOD
-from cocreate.voting.explain import robustness
+from cocreate.voting.explain import compare_borda_schulze, describe_comparison, robustness
 from cocreate.voting.models import Ballot, VoterRollEntry
 from cocreate.voting.tally import InvalidBallot, TallyResult, tally, validate_ballot
 from cocreate.workshop.models import Challenge, Participant, Workshop
@@ -187,8 +187,60 @@ def close_vote(workshop: Workshop) -> None:
         raise ActionRefused(_("The vote is not open."))
     workshop.phase = "results"
     _reshuffle_ballots(workshop)
+    db.session.flush()
+    # Tallied once, here: every screen and every reconnecting phone reads the stored ranking.
+    workshop.results_json = _results_record(workshop)
     db.session.commit()
     clear_sqlite_journal()
+
+
+def stored_results(workshop: Workshop) -> dict[str, object] | None:
+    """The ranking as every screen shows it, tallied once when the vote closed and kept in the
+    workshop row; ``None`` before the vote has closed. A workshop closed before results were
+    stored (restored from an archive, an older version) is tallied on first read and kept."""
+    if workshop.phase not in ("results", "closed"):
+        return None
+    if workshop.results_json is None:
+        workshop.results_json = _results_record(workshop)
+        db.session.commit()
+    return workshop.results_json
+
+
+def _results_record(workshop: Workshop) -> dict[str, object]:
+    """The stored form of the results: the rows, and each text in every language the app
+    speaks, since one pushed state reaches phones in Danish and English alike."""
+    outcome = results(workshop, explain=False)
+    texts: dict[str, str] | None = None
+    if outcome.tally is not None and workshop.ballot_type == "ranking":
+        candidates = [str(c.id) for c in outcome.challenges]
+        choices = db.session.scalars(
+            select(Ballot.choice).where(Ballot.workshop_id == workshop.id)
+        ).all()
+        comparison = compare_borda_schulze(candidates, choices)
+        labels = {str(c.id): c.text for c in outcome.challenges}
+        texts = {
+            language: describe_comparison(comparison, labels=labels, language=language)
+            for language in LANGUAGES
+        }
+    return {
+        "ballots": outcome.ballots,
+        "withheld": outcome.withheld,
+        "min_ballots": workshop.min_ballots,
+        "method": workshop.vote_method,
+        "candidates": len(outcome.challenges),
+        "robustness": texts,
+        "rows": [
+            {
+                "rank": row.rank,
+                "tied": row.tied,
+                "id": row.challenge.id,
+                "text": row.challenge.text,
+                "score": row.score,
+                "tables": row.table_names,
+            }
+            for row in ranked_challenges(outcome)
+        ],
+    }
 
 
 def _reshuffle_ballots(workshop: Workshop) -> None:
@@ -236,7 +288,7 @@ def ballot_box(workshop: Workshop) -> list[Ballot]:
     return ballots
 
 
-def results(workshop: Workshop) -> Results:
+def results(workshop: Workshop, *, explain: bool = True) -> Results:
     """The tally, only once the vote is closed: nobody, the facilitator included, sees
     partial results."""
     if workshop.phase not in ("results", "closed"):
@@ -251,7 +303,7 @@ def results(workshop: Workshop) -> Results:
         workshop.vote_method, [str(c.id) for c in challenges], choices, **ballot_limits(workshop)
     )
     robust = None
-    if workshop.ballot_type == "ranking":
+    if explain and workshop.ballot_type == "ranking":
         robust = robustness(
             [str(c.id) for c in challenges],
             choices,

@@ -8,7 +8,6 @@ import hmac
 import re
 import secrets
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TypeVar
@@ -19,8 +18,8 @@ from cocreate.db import db
 from cocreate.errors import ActionRefused
 from cocreate.i18n import _
 from cocreate.plans import Plan, plan_to_toml
-from cocreate.rotation import plan_rotation
 from cocreate.timeutil import utcnow
+from cocreate.workshop import planning
 from cocreate.workshop.models import (
     ROLES,
     CafeTable,
@@ -40,11 +39,6 @@ NOTE_MAX = 1000
 CHALLENGE_MAX = 300
 CLIENT_ID_MAX = 64
 EXTEND_SECONDS = 60
-# Search time for the rotation planner inside a request. The planner is CPU-bound and the
-# async worker serves nobody else meanwhile, so re-plans stay short; the first plan of the
-# workshop may search longer.
-FIRST_PLAN_BUDGET = 1.0
-REPLAN_BUDGET = 0.3
 
 # Join codes avoid look-alike characters (0/O, 1/I) so they can be read off a projector.
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -166,8 +160,9 @@ def join(workshop: Workshop, name: object, table_id: object = None) -> tuple[Par
                 table_id=home.id,
             )
         )
-        _replan_future_rounds(workshop)
+    replanned = _replan_future_rounds(workshop)
     db.session.commit()
+    _dispatch_plan(workshop, replanned)
     return participant, token
 
 
@@ -208,8 +203,9 @@ def set_role(workshop: Workshop, participant_id: object, role: object) -> Partic
             previous.role = "member"
     participant.role = str(role)
     db.session.flush()
-    _replan_future_rounds(workshop)
+    replanned = _replan_future_rounds(workshop)
     db.session.commit()
+    _dispatch_plan(workshop, replanned)
     return participant
 
 
@@ -243,8 +239,9 @@ def move_home(workshop: Workshop, participant_id: object, table_id: object) -> P
         participant.role = "member"  # the new table already has someone in that role
     participant.home_table = table
     db.session.flush()
-    _replan_future_rounds(workshop)
+    replanned = _replan_future_rounds(workshop)
     db.session.commit()
+    _dispatch_plan(workshop, replanned)
     return participant
 
 
@@ -259,8 +256,9 @@ def set_present(workshop: Workshop, participant_id: object, present: object) -> 
     if not present and participant.role != "member":
         participant.role = "member"  # a table cannot be hosted by someone who left
     db.session.flush()
-    _replan_future_rounds(workshop)
+    replanned = _replan_future_rounds(workshop)
     db.session.commit()
+    _dispatch_plan(workshop, replanned)
     return participant
 
 
@@ -313,10 +311,15 @@ def start_next_round(workshop: Workshop) -> Round:
         raise ActionRefused(_("All rounds have been played. Move on to the shortlist."))
     if not workshop.participants:
         raise ActionRefused(_("Nobody has joined yet."))
+    if position > 0 and planning.plan_pending(workshop):
+        _dispatch_plan(workshop, True)  # again, in case a restart cut the last search short
+        raise ActionRefused(
+            _("The seating for the next round is still being worked out. Try again in a moment.")
+        )
     if position == 0:
         _fill_empty_roles(workshop)
-        db.session.flush()
-        _plan_all_rounds(workshop)
+        _seat_everyone_at_home(workshop)
+        planning.request_plan(workshop)
     round_ = workshop.rounds[position]
     now = utcnow()
     round_.started_at = now
@@ -325,6 +328,8 @@ def start_next_round(workshop: Workshop) -> Round:
     workshop.round_running = True
     workshop.round_deadline = now + timedelta(minutes=round_.minutes)
     db.session.commit()
+    # Round 1 is everyone at home; the rounds after it are planned while it runs.
+    _dispatch_plan(workshop, position == 0)
     return round_
 
 
@@ -400,68 +405,37 @@ def seating(workshop: Workshop, round_position: int) -> dict[int, int]:
     return {p.id: placed.get(p.id, p.home_table_id) for p in workshop.participants if p.present}
 
 
-def _plan_all_rounds(workshop: Workshop) -> None:
+def _seat_everyone_at_home(workshop: Workshop) -> None:
+    """Round 1: everyone at their home table, stored so later plans see it as played."""
     db.session.execute(delete(Seat).where(Seat.workshop_id == workshop.id))
-    _write_plan(workshop, played=[], first_unplayed=0, budget=FIRST_PLAN_BUDGET)
-
-
-def _replan_future_rounds(workshop: Workshop) -> None:
-    """Re-plan the rounds not yet started; rounds already started never change."""
-    if workshop.current_round < 0:
-        return  # planned when the first round starts
-    first_unplayed = workshop.current_round + 1
-    if first_unplayed >= len(workshop.rounds):
-        return
-    played = [
-        {str(pid): table for pid, table in _positions(workshop, r).items()}
-        for r in range(first_unplayed)
-    ]
-    db.session.execute(
-        delete(Seat).where(Seat.workshop_id == workshop.id, Seat.round_position >= first_unplayed)
-    )
-    _write_plan(workshop, played=played, first_unplayed=first_unplayed, budget=REPLAN_BUDGET)
-
-
-def _positions(workshop: Workshop, round_position: int) -> dict[int, int]:
-    """participant id -> table position for a round, from the stored seats only."""
-    position_of = {t.id: t.position for t in workshop.tables}
-    rows = db.session.execute(
-        select(Seat.participant_id, Seat.table_id).where(
-            Seat.workshop_id == workshop.id, Seat.round_position == round_position
-        )
-    )
-    return {pid: position_of[tid] for pid, tid in rows}
-
-
-def _write_plan(
-    workshop: Workshop, *, played: Sequence[dict[str, int]], first_unplayed: int, budget: float
-) -> None:
-    people = [p for p in workshop.participants if p.present]
-    homes = {str(p.id): p.home_table.position for p in people}
-    plan = plan_rotation(
-        homes,
-        len(workshop.tables),
-        len(workshop.rounds),
-        stayers=tuple(str(p.id) for p in people if p.stays_home),
-        return_home=True,
-        played=list(played),
-        seed=workshop.id,
-        time_budget=budget,
-    )
-    table_ids = [t.id for t in workshop.tables]
     rows = [
         {
             "workshop_id": workshop.id,
-            "participant_id": int(pid),
-            "round_position": round_position,
-            "table_id": table_ids[table],
+            "participant_id": p.id,
+            "round_position": 0,
+            "table_id": p.home_table_id,
         }
-        for round_position in range(first_unplayed, len(plan))
-        for pid, table in plan[round_position].items()
-        if pid in homes
+        for p in workshop.participants
+        if p.present
     ]
     if rows:
-        db.session.execute(insert(Seat), rows)  # one statement, not one per seat
+        db.session.execute(insert(Seat), rows)
+
+
+def _replan_future_rounds(workshop: Workshop) -> bool:
+    """Ask for a new plan of the rounds not yet started (rounds already started never change);
+    True if one was asked for. The caller commits, then dispatches."""
+    if workshop.current_round < 0:
+        return False  # planned when the first round starts
+    if workshop.current_round + 1 >= len(workshop.rounds):
+        return False
+    planning.request_plan(workshop)
+    return True
+
+
+def _dispatch_plan(workshop: Workshop, requested: bool) -> None:
+    if requested:
+        planning.dispatch(workshop.id)
 
 
 # --- notes ----------------------------------------------------------------------------------
