@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from cocreate import i18n, migrations, security_headers
+from cocreate import i18n, live, migrations, security_headers
 from cocreate.db import db
 from cocreate.extensions import socketio
 
@@ -82,6 +82,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(workshop_bp)
     app.register_blueprint(export_bp)
     app.register_blueprint(voting_bp)
+    live.init_app(app)  # connect and sync, pushes, the planner process
     register_workshop_events(socketio)
     register_voting_events(socketio)
     init_organiser(app)  # accounts, login cookie and rate limit, the /organiser pages

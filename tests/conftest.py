@@ -75,6 +75,10 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
             "ASYNC_MODE": "threading",
             "PUBLIC_URL": "http://cocreate.test",
+            # Plans in-process and facilitator pushes at once, so tests need not wait; the
+            # planner process and the gathered pushes have tests of their own.
+            "PLANNER": "inline",
+            "LIVE_FACILITATOR_DELAY": 0,
         }
     )
     with application.app_context():

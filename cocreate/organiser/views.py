@@ -27,6 +27,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from cocreate.errors import ActionRefused
 from cocreate.export.formats import FORMATS, export_file, file_name
 from cocreate.i18n import _
+from cocreate.live import notify_changed
 from cocreate.organiser import accounts, limiter
 from cocreate.organiser import workshops as workspace
 from cocreate.organiser.personal_data import erase_names, erasure_date
@@ -47,7 +48,6 @@ from cocreate.plans import (
     plan_to_toml,
     sample_plans_dir,
 )
-from cocreate.realtime import notify_changed
 from cocreate.urls import local_path
 from cocreate.voting import services as voting
 from cocreate.workshop.models import Workshop

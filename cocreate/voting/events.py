@@ -6,7 +6,8 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
-from cocreate.realtime import facilitator_event, notify_changed, participant_event
+from cocreate.live import notify_changed, notify_voted
+from cocreate.live.actors import facilitator_event, participant_event
 from cocreate.voting import services
 from cocreate.workshop.models import Participant, Workshop
 
@@ -47,6 +48,6 @@ def register_voting_events(sio: SocketIO) -> None:
     @participant_event
     def cast_ballot(participant: Participant, payload: dict[str, Any]) -> dict[str, Any]:
         outcome = services.cast_ballot(participant, payload.get("choice"))
-        # Only the turnout changes for others; the facilitator's screen re-syncs to show it.
-        notify_changed(participant.workshop_id, participants=[participant.id])
+        # Only the turnout changes for others: the facilitator's screen shows it.
+        notify_voted(participant.workshop_id, participant.id)
         return {"already_counted": outcome.already_counted, "receipt": outcome.receipt}

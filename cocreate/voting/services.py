@@ -53,7 +53,11 @@ def open_vote(workshop: Workshop) -> None:
 
 
 def has_voted(participant: Participant) -> bool:
-    return db.session.get(VoterRollEntry, (participant.workshop_id, participant.id)) is not None
+    return has_voted_id(participant.workshop_id, participant.id)
+
+
+def has_voted_id(workshop_id: int, participant_id: int) -> bool:
+    return db.session.get(VoterRollEntry, (workshop_id, participant_id)) is not None
 
 
 def ballot_limits(workshop: Workshop) -> dict[str, int]:

@@ -1,70 +1,21 @@
-"""Socket.IO handlers for the workshop: authenticate, validate, call a service, broadcast."""
+"""Socket.IO handlers for the workshop: check who asks, call a service, push the change.
+
+Connecting and syncing live in cocreate.live.connection."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request
-from flask_socketio import ConnectionRefusedError, SocketIO, join_room, leave_room, rooms
+from flask_socketio import SocketIO
 
-from cocreate import realtime
-from cocreate.realtime import (
-    facilitator_event,
-    notify_changed,
-    participant_event,
-    remember_facilitator,
-    remember_participant,
-    remember_tablet,
-    writer_event,
-)
-from cocreate.snapshots import facilitator_snapshot, participant_snapshot, tablet_snapshot
+from cocreate.live import notify_changed, notify_facilitator
+from cocreate.live.actors import facilitator_event, participant_event, writer_event
 from cocreate.workshop import services
 from cocreate.workshop.models import Participant, Workshop
 from cocreate.workshop.services import NoteWriter
-from cocreate.workshop.views import participant_cookie_name
 
 
 def register_workshop_events(sio: SocketIO) -> None:
-    @sio.on("connect")
-    def connect(auth: object = None) -> None:
-        auth = auth if isinstance(auth, dict) else {}
-        workshop = services.workshop_by_code(str(auth.get("code") or ""))
-        if workshop is None:
-            raise ConnectionRefusedError("unknown workshop")
-        if "table" in auth:
-            tablet = services.tablet_for(workshop, auth["table"], auth.get("key"))
-            if tablet is None:
-                raise ConnectionRefusedError("wrong facilitator key")
-            remember_tablet(tablet)
-            join_room(realtime.everyone_room(workshop.id))
-            join_room(realtime.table_room(workshop.id, tablet.table.id))
-            return
-        if "key" in auth:
-            if not services.facilitator_key_matches(workshop, auth["key"]):
-                raise ConnectionRefusedError("wrong facilitator key")
-            remember_facilitator(workshop, auth["key"])
-            join_room(realtime.facilitator_room(workshop.id))
-            return
-        token = request.cookies.get(participant_cookie_name(workshop.code))
-        participant = services.participant_by_token(workshop, token)
-        if participant is None:
-            raise ConnectionRefusedError("not joined")
-        remember_participant(participant)
-        join_room(realtime.everyone_room(workshop.id))
-        join_room(realtime.participant_room(workshop.id, participant.id))
-
-    @sio.on("sync")
-    def sync(_payload: object = None) -> dict[str, Any]:
-        actor = realtime.current_actor()
-        if actor is None:
-            return {"ok": False, "error": str(realtime.NOT_CONNECTED)}
-        if actor.tablet is not None:
-            return {"ok": True, "snapshot": tablet_snapshot(actor.tablet)}
-        if actor.participant is None:
-            return {"ok": True, "snapshot": facilitator_snapshot(actor.workshop, _public_url())}
-        _follow_table(actor.participant)
-        return {"ok": True, "snapshot": participant_snapshot(actor.participant)}
-
     # --- facilitator ---------------------------------------------------------------------
 
     @sio.on("start_round")
@@ -131,7 +82,7 @@ def register_workshop_events(sio: SocketIO) -> None:
     @facilitator_event
     def shortlist_merge(workshop: Workshop, payload: dict[str, Any]) -> None:
         services.merge_note(workshop, payload.get("note_id"), payload.get("challenge_id"))
-        notify_changed(workshop.id)
+        notify_facilitator(workshop.id)
 
     @sio.on("shortlist_edit")
     @facilitator_event
@@ -172,19 +123,5 @@ def register_workshop_events(sio: SocketIO) -> None:
     @participant_event
     def volunteer(participant: Participant, payload: dict[str, Any]) -> None:
         services.volunteer(participant, payload.get("role"))
+        # The role is no longer free at the table: every phone there stops offering it.
         notify_changed(participant.workshop_id, participants=[participant.id])
-
-
-def _follow_table(participant: Participant) -> None:
-    """Keep this connection in the room of the table the participant sits at now, so note
-    changes there reach it (and only there)."""
-    wanted = realtime.table_room(participant.workshop_id, services.current_table(participant).id)
-    table_prefix = realtime.table_room(participant.workshop_id, 0).removesuffix("0")
-    for room in rooms():
-        if room.startswith(table_prefix) and room != wanted:
-            leave_room(room)
-    join_room(wanted)
-
-
-def _public_url() -> str:
-    return str(current_app.config.get("PUBLIC_URL") or "")

@@ -21,8 +21,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from cocreate.errors import ActionRefused
 from cocreate.extensions import limiter
 from cocreate.i18n import LANGUAGE_COOKIE, LANGUAGES, _
-from cocreate.realtime import notify_changed
-from cocreate.snapshots import join_url
+from cocreate.live import notify_changed, notify_joined
+from cocreate.live.screens import join_url
 from cocreate.urls import local_path
 from cocreate.workshop import services
 from cocreate.workshop.access import facilitated_or_403, workshop_or_404
@@ -80,13 +80,16 @@ def join(code: str) -> str | BaseResponse | tuple[str, int]:
         return render_template("workshop/join.html", workshop=workshop)
     name = request.form.get("name", "")
     try:
-        _, token = services.join(workshop, name, request.form.get("table_id"))
+        participant, token = services.join(workshop, name, request.form.get("table_id"))
     except ActionRefused as refused:
         return render_template(
             "workshop/join.html", workshop=workshop, error=refused.message, name=name
         ), 400
     # The lobby lists who joined; during the rounds a late joiner re-plans others' seats.
-    notify_changed(workshop.id, everyone=workshop.phase == "rounds")
+    if workshop.phase == "rounds":
+        notify_changed(workshop.id, everyone=True)
+    else:
+        notify_joined(workshop.id, participant.id, role=participant.role)
     response = redirect(url_for("workshop.join", code=workshop.code), code=303)
     response.set_cookie(
         participant_cookie_name(workshop.code),

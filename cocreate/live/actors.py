@@ -1,66 +1,27 @@
-"""Room names and the one broadcast helper.
+"""Who is on the other end of a connection, and the wrappers every Socket.IO handler uses.
 
-Clients are told *that* something changed and pull their own snapshot (``sync``): every screen
-then shows exactly what the database says, whether it just connected, reconnected after a
-dropped Wi-Fi or outlived a server restart.
+A connection proves who it is once, on connect: the facilitator with the secret key from the
+facilitator link, a phone with its HttpOnly cookie, a tablet with its table link. The identity
+is kept in the connection's Socket.IO session, so ``sync`` needs no lookup to know who asks;
+an action loads the participant (and its workshop) in one query to check its rules.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import session
+from sqlalchemy.orm import joinedload
 
 from cocreate.db import db
 from cocreate.errors import ActionRefused
-from cocreate.extensions import socketio
 from cocreate.i18n import lazy_gettext, use_workshop_language
 from cocreate.workshop.models import CafeTable, Participant, Workshop
 from cocreate.workshop.services import NoteWriter, TableDevice, facilitator_key_matches
-
-
-def facilitator_room(workshop_id: int) -> str:
-    return f"w{workshop_id}:facilitator"
-
-
-def everyone_room(workshop_id: int) -> str:
-    return f"w{workshop_id}:participants"
-
-
-def table_room(workshop_id: int, table_id: int) -> str:
-    return f"w{workshop_id}:table{table_id}"
-
-
-def participant_room(workshop_id: int, participant_id: int) -> str:
-    """All connections of one participant (a phone with two tabs, a reconnect)."""
-    return f"w{workshop_id}:p{participant_id}"
-
-
-def notify_changed(
-    workshop_id: int,
-    *,
-    everyone: bool = False,
-    tables: Iterable[int] = (),
-    participants: Iterable[int] = (),
-) -> None:
-    """Ask the facilitator screens, and whichever phones are named, to re-sync."""
-    rooms = [facilitator_room(workshop_id)]
-    if everyone:
-        rooms.append(everyone_room(workshop_id))
-    else:
-        rooms += [table_room(workshop_id, t) for t in tables]
-        rooms += [participant_room(workshop_id, p) for p in participants]
-    socketio.emit("changed", {}, to=rooms)
-
-
-# --- socket authentication ------------------------------------------------------------------
-# A connection proves who it is once, on connect: the facilitator with the secret key from the
-# facilitator link, a phone with its HttpOnly cookie. The identity is kept in the connection's
-# Socket.IO session; every event re-reads the workshop from the database.
 
 log = logging.getLogger(__name__)
 
@@ -84,39 +45,76 @@ class Actor:
         return self.participant is None and self.tablet is None
 
 
+@dataclass(frozen=True)
+class Identity:
+    """Who a connection is, as remembered on connect: ids only, no database row."""
+
+    workshop_id: int
+    language: str  # the workshop's
+    participant_id: int | None
+    table_id: int | None
+    key: str | None
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.participant_id is None and self.table_id is None
+
+
 def remember_facilitator(workshop: Workshop, key: str) -> None:
     # The key is kept so a co-facilitator link revoked later stops working at once, even on a
     # screen that is still connected.
-    session["actor"] = {"workshop": workshop.id, "participant": None, "table": None, "key": key}
+    _remember(workshop, key=key)
 
 
 def remember_participant(participant: Participant) -> None:
-    session["actor"] = {
-        "workshop": participant.workshop_id,
-        "participant": participant.id,
-        "table": None,
-    }
+    _remember(participant.workshop, participant=participant.id)
 
 
 def remember_tablet(tablet: TableDevice) -> None:
+    _remember(tablet.workshop, table=tablet.table.id)
+
+
+def _remember(
+    workshop: Workshop, *, participant: int | None = None, table: int | None = None, key: str = ""
+) -> None:
     session["actor"] = {
-        "workshop": tablet.workshop.id,
-        "participant": None,
-        "table": tablet.table.id,
+        "workshop": workshop.id,
+        "language": workshop.language,
+        "participant": participant,
+        "table": table,
+        "key": key or None,
     }
 
 
-def current_actor() -> Actor | None:
+def connection_identity() -> Identity | None:
+    """This connection's identity, without a query; the workshop's language is set for the
+    rest of the event."""
     actor = session.get("actor")
     if not actor:
         return None
+    use_workshop_language(actor["language"])
+    return Identity(
+        actor["workshop"], actor["language"], actor["participant"], actor["table"], actor["key"]
+    )
+
+
+def current_actor() -> Actor | None:
+    """The rows behind this connection, for an action that checks its rules against them."""
+    actor = session.get("actor")
+    if not actor:
+        return None
+    if actor["participant"] is not None:
+        participant = db.session.get(
+            Participant, actor["participant"], options=[joinedload(Participant.workshop)]
+        )
+        if participant is None or participant.workshop_id != actor["workshop"]:
+            return None
+        use_workshop_language(participant.workshop.language)
+        return Actor(participant.workshop, participant=participant)
     workshop = db.session.get(Workshop, actor["workshop"])
     if workshop is None:
         return None
     use_workshop_language(workshop.language)
-    if actor["participant"] is not None:
-        participant = db.session.get(Participant, actor["participant"])
-        return Actor(workshop, participant=participant) if participant is not None else None
     if actor["table"] is not None:
         table = db.session.get(CafeTable, actor["table"])
         if table is None or table.workshop_id != workshop.id:

@@ -1,0 +1,613 @@
+"""What each screen sees, built once per change rather than once per phone.
+
+A :class:`LiveState` is everything phones and tablets see at one version of a workshop: a part
+every screen shares (round, shortlist, results), a part per table (its form, the roles still
+free there) and a small personal part per participant (role, home, next table, which notes
+they may edit). A push carries one table's view and the personal parts of the people sitting
+there, so the server encodes one message per table, not one per phone; a phone assembles its
+own screen from it. ``sync`` answers a (re)connecting phone with the same state, assembled here.
+
+The facilitator's snapshot holds everything but the ballots. Results appear only once the vote
+is closed; they were tallied once, at close (``voting.stored_results``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import url_for
+from sqlalchemy import select
+
+from cocreate.collation import name_sort_key
+from cocreate.db import db
+from cocreate.i18n import LANGUAGES, _, current_language
+from cocreate.rotation import score_plan
+from cocreate.timeutil import to_epoch_ms, utcnow
+from cocreate.voting import services as voting
+from cocreate.voting.explain import method_sentence
+from cocreate.workshop import services as workshop_services
+from cocreate.workshop.models import CafeTable, Note, Participant, Seat, Workshop
+
+PHASES_WITH_SHORTLIST = ("consolidation", "voting", "results", "closed")
+SEATED_ROLES = ("host", "notetaker")
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    role: str
+    home: int
+    present: bool
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What phones and tablets see at one version of a workshop. Never changed in place: a
+    change makes a new state that shares the unchanged parts."""
+
+    workshop_id: int
+    version: int
+    shared: dict[str, Any]
+    table_parts: dict[int, dict[str, Any]]
+    people: dict[int, Person]
+    personal: dict[int, dict[str, Any]]
+    sitting_at: dict[int, int]  # participant id -> the table whose form they write on now
+    next_table: dict[int, int] = field(default_factory=dict)  # only between rounds
+    note_authors: dict[int, int | None] = field(default_factory=dict)
+
+    def sitters(self, table_id: int) -> list[int]:
+        return [pid for pid, tid in self.sitting_at.items() if tid == table_id]
+
+    def table_payload(self, table_id: int) -> dict[str, Any]:
+        """The push for one table: its view, and the personal parts of whoever sits there."""
+        return {
+            "v": self.version,
+            "view": self.shared | self.table_parts[table_id],
+            "people": {str(pid): self.personal[pid] for pid in self.sitters(table_id)},
+        }
+
+
+# --- building ---------------------------------------------------------------------------
+
+
+def build_state(workshop: Workshop, version: int) -> LiveState:
+    """The whole state from the database: a handful of queries whatever the number of phones."""
+    people = {
+        pid: Person(pid, name, role, home, present)
+        for pid, name, role, home, present in db.session.execute(
+            select(
+                Participant.id,
+                Participant.name,
+                Participant.role,
+                Participant.home_table_id,
+                Participant.present,
+            ).where(Participant.workshop_id == workshop.id)
+        )
+    }
+    now_round, next_round = _seat_rounds(workshop)
+    seats = _seats(workshop.id, [r for r in (now_round, next_round) if r is not None])
+    sitting_at = {
+        pid: seats.get((pid, now_round), person.home) if now_round is not None else person.home
+        for pid, person in people.items()
+    }
+    next_table = (
+        {pid: seats.get((pid, next_round), person.home) for pid, person in people.items()}
+        if next_round is not None
+        else {}
+    )
+    notes = list(
+        db.session.execute(
+            select(
+                Note.id, Note.table_id, Note.round_position, Note.field, Note.text, Note.author_id
+            )
+            .where(Note.workshop_id == workshop.id)
+            .order_by(Note.round_position, Note.id)
+        )
+    )
+    state = LiveState(
+        workshop_id=workshop.id,
+        version=version,
+        shared=_shared_view(workshop, next_round),
+        table_parts={},
+        people=people,
+        personal={},
+        sitting_at=sitting_at,
+        next_table=next_table,
+        note_authors={note.id: note.author_id for note in notes},
+    )
+    forms: dict[int, list[dict[str, Any]]] = {t.id: [] for t in workshop.tables}
+    for note in notes:
+        forms[note.table_id].append(_note_info(note))
+    for table in workshop.tables:
+        state.table_parts[table.id] = _table_part(workshop, table, forms[table.id], people)
+    for pid in people:
+        state.personal[pid] = _personal(workshop, state, pid)
+    return state
+
+
+def refresh(
+    state: LiveState,
+    workshop: Workshop,
+    version: int,
+    *,
+    tables: set[int] = frozenset(),  # type: ignore[assignment]
+    participants: set[int] = frozenset(),  # type: ignore[assignment]
+) -> LiveState:
+    """The state after a change that touched only these tables' forms and these people (a
+    note, a volunteer, a join), built from the previous state instead of from scratch."""
+    people = dict(state.people)
+    sitting_at = dict(state.sitting_at)
+    next_table = dict(state.next_table)
+    now_round, next_round = _seat_rounds(workshop)
+    if participants:
+        rows = db.session.execute(
+            select(
+                Participant.id,
+                Participant.name,
+                Participant.role,
+                Participant.home_table_id,
+                Participant.present,
+            ).where(Participant.id.in_(participants))
+        )
+        for pid, name, role, home, present in rows:
+            people[pid] = Person(pid, name, role, home, present)
+        seats = _seats(workshop.id, [r for r in (now_round, next_round) if r is not None])
+        for pid in participants & people.keys():
+            home = people[pid].home
+            sitting_at[pid] = seats.get((pid, now_round), home) if now_round is not None else home
+            if next_round is not None:
+                next_table[pid] = seats.get((pid, next_round), home)
+            tables = set(tables) | {home, sitting_at[pid]}
+    table_parts = dict(state.table_parts)
+    note_authors = dict(state.note_authors)
+    for table_id in tables:
+        notes = list(
+            db.session.execute(
+                select(
+                    Note.id,
+                    Note.table_id,
+                    Note.round_position,
+                    Note.field,
+                    Note.text,
+                    Note.author_id,
+                )
+                .where(Note.table_id == table_id)
+                .order_by(Note.round_position, Note.id)
+            )
+        )
+        note_authors.update({note.id: note.author_id for note in notes})
+        table = db.session.get(CafeTable, table_id)
+        if table is not None:
+            table_parts[table_id] = _table_part(
+                workshop, table, [_note_info(n) for n in notes], people
+            )
+    new = dataclasses.replace(
+        state,
+        version=version,
+        shared=state.shared | {"server_now": to_epoch_ms(utcnow())},
+        table_parts=table_parts,
+        people=people,
+        personal=dict(state.personal),
+        sitting_at=sitting_at,
+        next_table=next_table,
+        note_authors=note_authors,
+    )
+    touched = set(participants) | {pid for pid, tid in sitting_at.items() if tid in tables}
+    for pid in touched & people.keys():
+        new.personal[pid] = _personal(workshop, new, pid)
+    return new
+
+
+def _seat_rounds(workshop: Workshop) -> tuple[int | None, int | None]:
+    """The round whose seats say where people sit now (None: at home), and the coming round
+    whose seat a phone shows between rounds (None: nothing to show)."""
+    now = (
+        workshop.current_round
+        if workshop.phase == "rounds" and workshop.current_round >= 0
+        else None
+    )
+    upcoming = workshop.current_round + 1
+    shows_next = (
+        workshop.phase in ("lobby", "rounds")
+        and not workshop.round_running
+        and upcoming < len(workshop.rounds)
+    )
+    return now, upcoming if shows_next else None
+
+
+def _seats(workshop_id: int, rounds: list[int]) -> dict[tuple[int, int | None], int]:
+    if not rounds:
+        return {}
+    rows = db.session.execute(
+        select(Seat.participant_id, Seat.round_position, Seat.table_id).where(
+            Seat.workshop_id == workshop_id, Seat.round_position.in_(rounds)
+        )
+    )
+    return {(pid, position): tid for pid, position, tid in rows}
+
+
+def _shared_view(workshop: Workshop, next_round: int | None) -> dict[str, Any]:
+    return {
+        "view": "participant",
+        "workshop": _workshop_info(workshop),
+        "round": _round_info(workshop),
+        "shortlist": _shortlist(workshop),
+        "results": _results_in_every_language(workshop),
+        "tables": {str(t.id): _table_brief(t) for t in workshop.tables},
+        "next_round_number": next_round + 1 if next_round is not None else None,
+        "server_now": to_epoch_ms(utcnow()),
+    }
+
+
+def _table_part(
+    workshop: Workshop,
+    table: CafeTable,
+    notes: list[dict[str, Any]],
+    people: dict[int, Person],
+) -> dict[str, Any]:
+    free_roles: list[str] = []
+    if workshop.phase == "lobby":
+        taken = {p.role for p in people.values() if p.home == table.id}
+        free_roles = [r for r in SEATED_ROLES if r not in taken]
+    return {"seat": _table_brief(table), "notes": notes, "free_roles": free_roles}
+
+
+def _personal(workshop: Workshop, state: LiveState, pid: int) -> dict[str, Any]:
+    """What only this participant's phone needs: small, and nothing about anyone else."""
+    person = state.people[pid]
+    table_id = state.sitting_at[pid]
+    keeps_form = person.role == "notetaker" and table_id == person.home
+    mine = [
+        note["id"]
+        for note in state.table_parts[table_id]["notes"]
+        if keeps_form or state.note_authors.get(note["id"]) == pid
+    ]
+    return {
+        "role": person.role,
+        "role_label": workshop.role_label(person.role),
+        "home": person.home,
+        "next": state.next_table.get(pid),
+        "mine": mine,
+    }
+
+
+# --- assembling a screen (sync) -----------------------------------------------------------
+# The same assembly runs in the browser for pushes (assembleTableState in common.js).
+
+
+def participant_screen(
+    state: LiveState, pid: int, *, has_voted: bool, language: str
+) -> dict[str, Any]:
+    person = state.people[pid]
+    personal = state.personal[pid]
+    view = state.shared | state.table_parts[state.sitting_at[pid]]
+    tables = view["tables"]
+    home = tables[str(person.home)]
+    next_id = personal["next"]
+    return {
+        "view": "participant",
+        "v": state.version,
+        "workshop": view["workshop"],
+        "me": {
+            "id": pid,
+            "name": person.name,
+            "role": personal["role"],
+            "role_label": personal["role_label"],
+            "home": home,
+        },
+        "round": view["round"],
+        "seat": view["seat"] | {"at_home": view["seat"]["id"] == person.home},
+        "next_seat": (
+            tables[str(next_id)]
+            | {"at_home": next_id == person.home, "round_number": view["next_round_number"]}
+            if next_id is not None
+            else None
+        ),
+        "free_roles": view["free_roles"] if personal["role"] == "member" else [],
+        "notes": [note | {"mine": note["id"] in personal["mine"]} for note in view["notes"]],
+        "shortlist": view["shortlist"],
+        "has_voted": has_voted,
+        "results": in_language(view["results"], language),
+        "server_now": to_epoch_ms(utcnow()),
+    }
+
+
+def tablet_screen(state: LiveState, table_id: int, *, language: str) -> dict[str, Any]:
+    """A shared tablet keeps its table's form: every round's notes, all editable."""
+    view = state.shared | state.table_parts[table_id]
+    return {
+        "view": "tablet",
+        "v": state.version,
+        "workshop": view["workshop"],
+        "me": {
+            "id": None,
+            "name": view["seat"]["name"],
+            "role": "tablet",
+            "role_label": "",
+            "home": view["seat"],
+        },
+        "round": view["round"],
+        "seat": view["seat"] | {"at_home": True},
+        "next_seat": None,
+        "free_roles": [],
+        "notes": [note | {"mine": True} for note in view["notes"]],
+        "shortlist": view["shortlist"],
+        "has_voted": False,
+        "results": in_language(view["results"], language),
+        "server_now": to_epoch_ms(utcnow()),
+    }
+
+
+def in_language(results: dict[str, Any] | None, language: str) -> dict[str, Any] | None:
+    """Pushed results carry their sentences in every language; a screen shows one."""
+    if results is None:
+        return None
+    texts = results["texts"].get(language) or results["texts"][LANGUAGES[0]]
+    shown = {k: v for k, v in results.items() if k != "texts"}
+    return shown | texts
+
+
+# --- the facilitator ------------------------------------------------------------------------
+
+
+def join_url(workshop: Workshop, public_url: str) -> str:
+    path = url_for("workshop.join", code=workshop.code)
+    return (
+        public_url.rstrip("/") + path
+        if public_url
+        else url_for("workshop.join", code=workshop.code, _external=True)
+    )
+
+
+def facilitator_snapshot(
+    workshop: Workshop, public_url: str, *, version: int, plan_quality: str | None
+) -> dict[str, Any]:
+    """Everything but the ballots, in the current language."""
+    people = workshop.participants
+    names = {p.id: p.name for p in people}
+    notes = db.session.scalars(
+        db.select(Note).where(Note.workshop_id == workshop.id).order_by(Note.id)
+    ).all()
+    return {
+        "view": "facilitator",
+        "v": version,
+        "workshop": _workshop_info(workshop) | {"join_url": join_url(workshop, public_url)},
+        "tables": [
+            _table_info(t, people)
+            | {
+                "tablet_path": f"/w/{workshop.code}/table/{t.id}/"
+                f"{workshop_services.table_key(workshop, t)}"
+            }
+            for t in workshop.tables
+        ],
+        "participants": [  # by name, as a reader of the screen's language looks them up
+            {
+                "id": p.id,
+                "name": p.name,
+                "home_table_id": p.home_table_id,
+                "role": p.role,
+                "present": p.present,
+            }
+            for p in sorted(people, key=lambda p: name_sort_key(p.name, current_language()))
+        ],
+        "rounds": _rounds_info(workshop),
+        "round": _round_info(workshop),
+        "board": _board(workshop, names),
+        "plan_quality": plan_quality,
+        "planning": workshop.plan_applied < workshop.plan_requested,
+        "notes": [_note_info(n) for n in notes],
+        "challenges": [_challenge_info(c) for c in workshop.challenges],
+        "turnout": _turnout_info(workshop),
+        "results": in_language(_results_in_every_language(workshop), current_language()),
+        "server_now": to_epoch_ms(utcnow()),
+    }
+
+
+def plan_quality_key(workshop: Workshop) -> tuple[object, ...]:
+    """What the plan line depends on: it is scored again only when one of these changes."""
+    present = sum(1 for p in workshop.participants if p.present)
+    return (workshop.id, workshop.phase, workshop.plan_applied, workshop.current_round, present)
+
+
+def plan_quality(workshop: Workshop) -> str | None:
+    """The rotation plan's quality in words, against the best any plan could do here."""
+    if workshop.phase != "rounds":
+        return None
+    position_of = {t.id: t.position for t in workshop.tables}
+    rounds = [
+        {str(pid): position_of[tid] for pid, tid in workshop_services.seating(workshop, r).items()}
+        for r in range(len(workshop.rounds))
+    ]
+    people = [p for p in workshop.participants if p.present]
+    score = score_plan(
+        rounds,
+        {str(p.id): p.home_table.position for p in people},
+        stayers=tuple(str(p.id) for p in people if p.stays_home),
+        return_home=True,
+    )
+    if score.repeat_pairs == 0:
+        sentence = _("No one meets anyone twice.")
+    elif score.repeat_pairs <= score.lower_bound_repeats:
+        sentence = _(
+            "%(repeats)d repeated meetings, the fewest possible here "
+            "(hosts and note-takers sit together every round).",
+            repeats=score.repeat_pairs,
+        )
+    else:
+        sentence = _(
+            "%(repeats)d repeated meetings; the minimum possible here is %(bound)d.",
+            repeats=score.repeat_pairs,
+            bound=score.lower_bound_repeats,
+        )
+    if score.revisits:
+        sentence += " " + _(
+            "%(visits)d visits to a table someone already sat at.", visits=score.revisits
+        )
+    return sentence
+
+
+# --- parts ------------------------------------------------------------------------------------
+
+
+def _shortlist(workshop: Workshop) -> list[dict[str, Any]]:
+    """The challenges as phones see them, once the room has started agreeing them."""
+    if workshop.phase not in PHASES_WITH_SHORTLIST:
+        return []
+    return [{"id": c.id, "text": c.text} for c in workshop.challenges]
+
+
+def _workshop_info(workshop: Workshop) -> dict[str, Any]:
+    return {
+        "id": workshop.id,
+        "code": workshop.code,
+        "title": workshop.title,
+        "language": workshop.language,
+        "phase": workshop.phase,
+        "fields": workshop.form_fields,
+        "challenge_field": workshop.challenge_field,
+        "host_label": workshop.host_label,
+        "notetaker_label": workshop.notetaker_label,
+        "shortlist_size": workshop.shortlist_size,
+        "min_ballots": workshop.min_ballots,
+        "home_tables": workshop.home_tables,
+        "ballot": {
+            "type": workshop.ballot_type,
+            "method": workshop.vote_method,
+            "points_budget": workshop.points_budget,
+            "points_per_item": workshop.points_per_item,
+            "approvals_max": workshop.approvals_max,
+        },
+    }
+
+
+def _table_brief(table: CafeTable) -> dict[str, Any]:
+    return {"id": table.id, "number": table.number, "name": table.name, "topic": table.topic}
+
+
+def _table_info(table: CafeTable, people: list[Participant]) -> dict[str, Any]:
+    here = [p for p in people if p.home_table_id == table.id]
+    holder = {p.role: p.name for p in here if p.role != "member"}
+    return _table_brief(table) | {
+        "host": holder.get("host"),
+        "notetaker": holder.get("notetaker"),
+        "size": len(here),
+    }
+
+
+def _rounds_info(workshop: Workshop) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": r.position + 1,
+            "title": r.title,
+            "minutes": r.minutes,
+            "done": r.ended_at is not None,
+            "current": r.position == workshop.current_round and workshop.round_running,
+        }
+        for r in workshop.rounds
+    ]
+
+
+def _round_info(workshop: Workshop) -> dict[str, Any] | None:
+    if workshop.current_round < 0:
+        return None
+    round_ = workshop.rounds[workshop.current_round]
+    following = (
+        workshop.rounds[round_.position + 1] if round_.position + 1 < len(workshop.rounds) else None
+    )
+    return {
+        "number": round_.position + 1,
+        "total": len(workshop.rounds),
+        "title": round_.title,
+        "prompt": round_.prompt,
+        "minutes": round_.minutes,
+        "running": workshop.round_running,
+        "deadline": to_epoch_ms(workshop.round_deadline),
+        "paused_left": workshop.round_paused_left,
+        "last": following is None,
+        "next_title": following.title if following else None,
+    }
+
+
+def _board_round(workshop: Workshop) -> int:
+    """The round whose seating the room needs to see: the one running, else the next one."""
+    if workshop.phase == "lobby":
+        return 0
+    if workshop.round_running:
+        return workshop.current_round
+    return min(workshop.current_round + 1, len(workshop.rounds) - 1)
+
+
+def _board(workshop: Workshop, names: dict[int, str]) -> dict[str, Any] | None:
+    if workshop.phase not in ("lobby", "rounds"):
+        return None
+    all_played = workshop.current_round == len(workshop.rounds) - 1
+    if all_played and not workshop.round_running:
+        return None  # everyone is home; nobody goes anywhere any more
+    position = _board_round(workshop)
+    seats = workshop_services.seating(workshop, position)
+    language = current_language()
+    homes = {p.id: p.home_table_id for p in workshop.participants}
+    roles = {p.id: p.role for p in workshop.participants}
+    by_table: dict[int, list[int]] = {t.id: [] for t in workshop.tables}
+    for pid, tid in seats.items():
+        by_table[tid].append(pid)
+    tables = []
+    for table in workshop.tables:
+        seated = sorted(
+            by_table[table.id],
+            key=lambda pid: (roles[pid] == "member", name_sort_key(names[pid], language)),
+        )
+        tables.append(
+            {
+                "id": table.id,
+                "people": [
+                    {"name": names[pid], "role": roles[pid], "visiting": homes[pid] != table.id}
+                    for pid in seated
+                ],
+            }
+        )
+    return {"round_number": position + 1, "tables": tables}
+
+
+def _note_info(note: Any) -> dict[str, Any]:
+    return {
+        "id": note.id,
+        "table_id": note.table_id,
+        "round": note.round_position + 1,
+        "field": note.field,
+        "text": note.text,
+    }
+
+
+def _challenge_info(challenge: Any) -> dict[str, Any]:
+    return {
+        "id": challenge.id,
+        "text": challenge.text,
+        "sources": [{"note_id": n.id, "table_name": n.table.name} for n in challenge.sources],
+    }
+
+
+def _turnout_info(workshop: Workshop) -> dict[str, int] | None:
+    if workshop.phase not in ("voting", "results", "closed"):
+        return None
+    counted = voting.turnout(workshop)
+    return {"voted": counted.voted, "eligible": counted.eligible}
+
+
+def _results_in_every_language(workshop: Workshop) -> dict[str, Any] | None:
+    """The stored results, with their two sentences in every language (see in_language)."""
+    stored = voting.stored_results(workshop)
+    if stored is None:
+        return None
+    robustness = stored["robustness"]
+    texts = {}
+    for language in LANGUAGES:
+        texts[language] = {
+            "method_sentence": method_sentence(stored["method"], stored["candidates"], language),
+            "robustness": robustness.get(language) if robustness else None,
+        }
+    shown = {k: v for k, v in stored.items() if k not in ("robustness", "candidates")}
+    return shown | {"texts": texts}
