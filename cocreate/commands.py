@@ -54,7 +54,7 @@ def serve(
 ) -> None:
     """Start the real-time server and print the links for the projector and the phones."""
     base_url = public_url.rstrip("/") or f"http://{_reachable_address(host)}:{port}"
-    config: dict[str, object] = {"ASYNC_MODE": worker, "PUBLIC_URL": base_url}
+    config: dict[str, object] = {"ASYNC_MODE": worker, "PUBLIC_URL": base_url, "PLANNER": "process"}
     if trusted_proxies is not None:
         config["TRUSTED_PROXIES"] = trusted_proxies
     app = create_app(config)

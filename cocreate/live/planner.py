@@ -30,7 +30,8 @@ STARTUP_ALLOWANCE_SECONDS = 30.0
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("PLANNER", "process")
+    # `cocreate serve` plans in a separate process; the CLI and tests plan inline.
+    app.config.setdefault("PLANNER", "inline")
     if app.config["PLANNER"] == "process":
         app.extensions[planning.RUNNER_KEY] = plan_in_background
 

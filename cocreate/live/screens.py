@@ -17,7 +17,7 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
 from cocreate.collation import name_sort_key
@@ -353,13 +353,15 @@ def in_language(results: dict[str, Any] | None, language: str) -> dict[str, Any]
 # --- the facilitator ------------------------------------------------------------------------
 
 
-def join_url(workshop: Workshop, public_url: str) -> str:
-    path = url_for("workshop.join", code=workshop.code)
-    return (
-        public_url.rstrip("/") + path
-        if public_url
-        else url_for("workshop.join", code=workshop.code, _external=True)
-    )
+def join_url(workshop: Workshop, public_url: str) -> str | None:
+    """The address phones open; None in a push without PUBLIC_URL (the screen keeps its own)."""
+    if public_url:
+        # Built from the URL map, so it also works in a push outside any request.
+        path = current_app.url_map.bind("").build("workshop.join", {"code": workshop.code})
+        return public_url.rstrip("/") + path
+    if has_request_context():
+        return url_for("workshop.join", code=workshop.code, _external=True)
+    return None
 
 
 def facilitator_snapshot(

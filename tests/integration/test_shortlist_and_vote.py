@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from typing import Any
 
 import pytest
@@ -252,16 +253,25 @@ def test_no_log_line_or_socket_event_puts_a_voter_next_to_a_ballot(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     ids = open_vote_with_three(facilitator, phones)
-    facilitator.get_received()  # forget what came before the vote
+    before = [e for e in facilitator.get_received() if e["name"] == "facilitator_state"][-1]
+    before = before["args"][0]["snapshot"]
     for phone in phones[1:]:
         phone.socket.get_received()
     caplog.set_level("DEBUG")
 
     receipt = phones[0].act("cast_ballot", {"choice": list(reversed(ids))})["receipt"]
 
-    # Others learn only that something changed; the ballot travels to nobody but its voter.
-    for received in [facilitator.get_received(), *(p.socket.get_received() for p in phones[1:])]:
-        assert all(event["name"] == "changed" and event["args"] == [{}] for event in received)
+    # Other phones hear nothing; the facilitator hears the turnout, never who voted or how.
+    assert all(p.socket.get_received() == [] for p in phones[1:])
+    pushed = facilitator.get_received()
+    assert [event["name"] for event in pushed] == ["facilitator_state"]
+    text = json.dumps(pushed)
+    assert pushed[0]["args"][0]["snapshot"]["turnout"]["voted"] == 1
+    assert receipt not in text
+    # The facilitator's state changes in the turnout alone: nothing says who voted.
+    after = pushed[0]["args"][0]["snapshot"]
+    unchanged = {k: v for k, v in after.items() if k not in ("v", "turnout", "server_now")}
+    assert unchanged == {k: before[k] for k in unchanged}
     logged = caplog.text
     assert receipt not in logged and phones[0].name not in logged
     assert str(list(reversed(ids))) not in logged
@@ -276,14 +286,18 @@ def test_closing_rewrites_the_ballots_so_storage_keeps_no_trace_of_the_casting_o
     receipts = {phone.act("cast_ballot", {"choice": ids})["receipt"] for phone in phones[:4]}
     keys_while_open = set(db.session.scalars(select(Ballot.id)))
     wal = Path(db.engine.url.database + "-wal")
-    assert wal.stat().st_size > 0  # each ballot's commit sits in the write-ahead log
+    # Each ballot's commit sits in the write-ahead log, in casting order.
+    assert all(receipt.encode() in wal.read_bytes() for receipt in receipts)
 
     assert act(facilitator, "close_vote")["ok"]
 
     db.session.expire_all()
     assert set(db.session.scalars(select(Ballot.receipt))) == receipts  # receipts still check
     assert keys_while_open.isdisjoint(db.session.scalars(select(Ballot.id)))  # new keys
-    assert wal.stat().st_size == 0  # the log with the commit-by-commit history is emptied
+    # The log with the commit-by-commit history is emptied; what is written after the close
+    # (the pushed state's version) holds no ballot.
+    log = wal.read_bytes()
+    assert not any(receipt.encode() in log for receipt in receipts)
 
 
 def test_someone_marked_gone_cannot_vote(
