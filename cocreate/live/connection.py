@@ -82,5 +82,5 @@ def _facilitator_sync() -> dict[str, Any]:
     if planning.plan_pending(workshop):
         planning.dispatch(workshop.id)  # a plan cut short by a restart is made again
     version = publish.current_version(workshop.id) or 0
-    snapshot = publish.facilitator_state(workshop, version, current_language())
+    snapshot = publish.facilitator_state(workshop, version, current_language(), fresh=True)
     return {"ok": True, "v": snapshot["v"], "snapshot": snapshot}

@@ -153,10 +153,15 @@ def state_at(workshop_id: int, version: int) -> screens.LiveState | None:
         return state
 
 
-def facilitator_state(workshop: Workshop, version: int, language: str) -> dict[str, Any]:
+def facilitator_state(
+    workshop: Workshop, version: int, language: str, *, fresh: bool = False
+) -> dict[str, Any]:
+    """The facilitator's state at this version. ``fresh`` builds it from the database even if
+    this version was built: a ballot or a join waiting for its gathered push has not bumped
+    the version yet, and a facilitator who asks must see it (facilitator screens are few)."""
     cache = live_cache()
     cached = cache.facilitator.get((workshop.id, language))
-    if cached is not None and cached["v"] >= version:
+    if not fresh and cached is not None and cached["v"] >= version:
         return cached
     with force_locale(language):
         snapshot = screens.facilitator_snapshot(

@@ -31,14 +31,61 @@
     return sign + minutes + ":" + String(seconds).padStart(2, "0");
   }
 
+  /* A pushed result carries its sentences in every language; a screen shows its own. */
+  function inLanguage(results) {
+    if (!results) return null;
+    const texts = results.texts || {};
+    const own = texts[document.documentElement.lang] || texts[Object.keys(texts)[0]] || {};
+    const shown = Object.assign({}, results);
+    delete shown.texts;
+    return Object.assign(shown, own);
+  }
+
   /*
-   * Connect to the workshop. The server only ever says "changed"; the client then asks for
-   * its snapshot, so a reconnect after lost Wi-Fi or a server restart shows the true state.
+   * A phone's or a tablet's screen from a "table_state" push: the table's view, shared by
+   * everyone sitting there, plus this participant's small personal part. The same assembly
+   * as cocreate.live.screens.participant_screen / tablet_screen on the server (see
+   * docs/realtime.md). Returns null when the push holds nothing for this screen.
+   */
+  function assembleTableState(push, previous) {
+    const view = push.view;
+    const base = {
+      view: previous.view, v: push.v, workshop: view.workshop, round: view.round,
+      shortlist: view.shortlist, results: inLanguage(view.results), server_now: view.server_now,
+    };
+    if (previous.view === "tablet") {
+      return Object.assign(base, {
+        me: previous.me, seat: Object.assign({}, view.seat, { at_home: true }), next_seat: null,
+        free_roles: [], has_voted: false,
+        notes: view.notes.map(function (n) { return Object.assign({}, n, { mine: true }); }),
+      });
+    }
+    const personal = push.people[String(previous.me.id)];
+    if (!personal) return null;
+    const home = view.tables[String(personal.home)];
+    const next = personal.next;
+    return Object.assign(base, {
+      me: Object.assign({}, previous.me, { role: personal.role, role_label: personal.role_label, home: home }),
+      seat: Object.assign({}, view.seat, { at_home: view.seat.id === personal.home }),
+      next_seat: next == null ? null : Object.assign({}, view.tables[String(next)], {
+        at_home: next === personal.home, round_number: view.next_round_number,
+      }),
+      free_roles: personal.role === "member" ? view.free_roles : [],
+      notes: view.notes.map(function (n) { return Object.assign({}, n, { mine: personal.mine.indexOf(n.id) >= 0 }); }),
+      has_voted: previous.has_voted,
+    });
+  }
+
+  /*
+   * Connect to the workshop. On (re)connect the screen pulls its whole state with "sync", so
+   * lost Wi-Fi or a server restart shows the true state; after that the server pushes each
+   * new state ("table_state" to phones and tablets, "facilitator_state" to the facilitator),
+   * numbered by the workshop's version: a push older than what the screen shows is ignored.
    */
   function connect(options) {
     const statusEl = document.getElementById("status");
     let clockOffset = 0;
-    let syncTimer = null;
+    let current = null; // the snapshot on screen
     const socket = io({ auth: options.auth, reconnectionDelayMax: 4000 });
 
     function showStatus(kind, text) {
@@ -48,11 +95,17 @@
       statusEl.textContent = text || "";
     }
 
+    function show(snapshot) {
+      if (current && snapshot.v < current.v) return; // an older state overtaken by a newer one
+      current = snapshot;
+      clockOffset = snapshot.server_now - Date.now();
+      options.onSnapshot(snapshot);
+    }
+
     function sync() {
       socket.timeout(10000).emit("sync", {}, function (err, ack) {
         if (err || !ack || !ack.ok) return;
-        clockOffset = ack.snapshot.server_now - Date.now();
-        options.onSnapshot(ack.snapshot);
+        show(ack.snapshot);
       });
     }
 
@@ -80,9 +133,23 @@
       }
       showStatus("offline", t("Offline — reconnecting…"));
     });
-    socket.on("changed", function () {
-      clearTimeout(syncTimer);
-      syncTimer = setTimeout(sync, 120);
+    socket.on("table_state", function (push) {
+      if (!current || !push || push.v <= current.v) return;
+      const snapshot = assembleTableState(push, current);
+      if (snapshot) show(snapshot);
+      else sync();
+    });
+    socket.on("facilitator_state", function (push) {
+      if (push && push.snapshot && (!current || push.v > current.v)) {
+        // Without a public URL the server cannot name the join address in a push.
+        if (!push.snapshot.workshop.join_url && current) push.snapshot.workshop.join_url = current.workshop.join_url;
+        show(push.snapshot);
+      }
+    });
+    socket.on("voted", function () {
+      if (!current || current.has_voted) return;
+      current = Object.assign({}, current, { has_voted: true });
+      options.onSnapshot(current);
     });
 
     /* Send an action; resolves with the server's {ok, error, ...} answer. */

@@ -52,7 +52,10 @@
           (r.paused_left === null ? button("pause_round", t("Pause"), "secondary") : button("resume_round", t("Resume"))) +
           button("end_round", t("End round %(number)s", { number: r.number }));
       } else if (!r.last) {
-        html += button("start_round", t("Start round %(number)s", { number: r.number + 1 })) + button("begin_consolidation", t("Skip to shortlist"), "secondary");
+        // Between rounds the next seating may still be being worked out (after a late joiner).
+        html += button("start_round", t("Start round %(number)s", { number: r.number + 1 }), "", s.planning ? " disabled" : "") +
+          button("begin_consolidation", t("Skip to shortlist"), "secondary") +
+          (s.planning ? '<p class="small" id="planning-note">' + t("Working out the seating for the next round…") + "</p>" : "");
       } else {
         html += button("begin_consolidation", t("Make the shortlist"));
       }
