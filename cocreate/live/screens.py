@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, has_request_context, url_for
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Row, select
 
 from cocreate.collation import name_sort_key
 from cocreate.db import db
@@ -75,18 +75,7 @@ class LiveState:
 
 def build_state(workshop: Workshop, version: int) -> LiveState:
     """The whole state from the database: a handful of queries whatever the number of phones."""
-    people = {
-        pid: Person(pid, name, role, home, present)
-        for pid, name, role, home, present in db.session.execute(
-            select(
-                Participant.id,
-                Participant.name,
-                Participant.role,
-                Participant.home_table_id,
-                Participant.present,
-            ).where(Participant.workshop_id == workshop.id)
-        )
-    }
+    people = _people(Participant.workshop_id == workshop.id)
     now_round, next_round = _seat_rounds(workshop)
     seats = _seats(workshop.id, [r for r in (now_round, next_round) if r is not None])
     sitting_at = {
@@ -98,15 +87,7 @@ def build_state(workshop: Workshop, version: int) -> LiveState:
         if next_round is not None
         else {}
     )
-    notes = list(
-        db.session.execute(
-            select(
-                Note.id, Note.table_id, Note.round_position, Note.field, Note.text, Note.author_id
-            )
-            .where(Note.workshop_id == workshop.id)
-            .order_by(Note.round_position, Note.id)
-        )
-    )
+    notes = _note_rows(Note.workshop_id == workshop.id)
     state = LiveState(
         workshop_id=workshop.id,
         version=version,
@@ -143,17 +124,7 @@ def refresh(
     next_table = dict(state.next_table)
     now_round, next_round = _seat_rounds(workshop)
     if participants:
-        rows = db.session.execute(
-            select(
-                Participant.id,
-                Participant.name,
-                Participant.role,
-                Participant.home_table_id,
-                Participant.present,
-            ).where(Participant.id.in_(participants))
-        )
-        for pid, name, role, home, present in rows:
-            people[pid] = Person(pid, name, role, home, present)
+        people.update(_people(Participant.id.in_(participants)))
         seats = _seats(workshop.id, [r for r in (now_round, next_round) if r is not None])
         for pid in participants & people.keys():
             home = people[pid].home
@@ -164,20 +135,7 @@ def refresh(
     table_parts = dict(state.table_parts)
     note_authors = dict(state.note_authors)
     for table_id in tables:
-        notes = list(
-            db.session.execute(
-                select(
-                    Note.id,
-                    Note.table_id,
-                    Note.round_position,
-                    Note.field,
-                    Note.text,
-                    Note.author_id,
-                )
-                .where(Note.table_id == table_id)
-                .order_by(Note.round_position, Note.id)
-            )
-        )
+        notes = _note_rows(Note.table_id == table_id)
         note_authors.update({note.id: note.author_id for note in notes})
         table = db.session.get(CafeTable, table_id)
         if table is not None:
@@ -199,6 +157,32 @@ def refresh(
     for pid in touched & people.keys():
         new.personal[pid] = _personal(workshop, new, pid)
     return new
+
+
+def _people(condition: ColumnElement[bool]) -> dict[int, Person]:
+    rows = db.session.execute(
+        select(
+            Participant.id,
+            Participant.name,
+            Participant.role,
+            Participant.home_table_id,
+            Participant.present,
+        ).where(condition)
+    )
+    return {pid: Person(pid, name, role, home, present) for pid, name, role, home, present in rows}
+
+
+def _note_rows(condition: ColumnElement[bool]) -> list[Row[Any]]:
+    """The notes a screen shows, in form order, without loading Note objects."""
+    return list(
+        db.session.execute(
+            select(
+                Note.id, Note.table_id, Note.round_position, Note.field, Note.text, Note.author_id
+            )
+            .where(condition)
+            .order_by(Note.round_position, Note.id)
+        )
+    )
 
 
 def _seat_rounds(workshop: Workshop) -> tuple[int | None, int | None]:
