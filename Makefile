@@ -17,7 +17,7 @@ export UV_CACHE_DIR ?= $(CURDIR)/.cache/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 UV_SYNC := $(UV) sync --locked --python $(PYTHON)
 
-.PHONY: run test lint browser-deps translations upgrade test-latest
+.PHONY: run test lint browser-deps translations upgrade test-latest bench-deps
 
 $(UV): requirements/uv.txt
 	$(PYTHON) -m venv $(TOOLS)
@@ -67,3 +67,7 @@ translations: $(VENV)/.installed-test
 	$(VENV)/bin/pybabel update -i cocreate/translations/messages.pot -d cocreate/translations \
 		-l da --no-fuzzy-matching --ignore-obsolete -w 100
 	$(VENV)/bin/pybabel compile -d cocreate/translations -l da
+
+# The load benchmark's phones: Node's Socket.IO client, exactly as bench/phones/package-lock.json pins.
+bench-deps: $(VENV)/.installed-test
+	npm ci --prefix bench/phones --no-audit --no-fund
