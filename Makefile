@@ -44,7 +44,7 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check cocreate tests bench
 	$(VENV)/bin/lint-imports
 
-test: $(VENV)/.installed-test browser-deps lint
+test: $(VENV)/.installed-test browser-deps bench-deps lint
 	$(VENV)/bin/pytest
 
 # The newest releases pyproject.toml allows, without the lock, in a venv of their own: run it

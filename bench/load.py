@@ -57,7 +57,7 @@ def free_port() -> int:
 
 
 def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError("the server exited at start")
@@ -140,8 +140,17 @@ def conference_plan(phones: int) -> str:
             'topic = "Hvad fungerer i det tværfaglige samarbejde, og hvor skal vi ændre det?"',
         ]
     for r in range(1, 6):
-        lines += ["[[rounds]]", f'title = "Runde {r}"', 'prompt = "Skriv jeres input."', "minutes = 15"]
-    for key, label in (("experiences", "Oplevelser"), ("ideas", "Idéer"), ("challenges", "Udfordringer")):
+        lines += [
+            "[[rounds]]",
+            f'title = "Runde {r}"',
+            'prompt = "Skriv jeres input."',
+            "minutes = 15",
+        ]
+    for key, label in (
+        ("experiences", "Oplevelser"),
+        ("ideas", "Idéer"),
+        ("challenges", "Udfordringer"),
+    ):
         lines += ["[[fields]]", f'key = "{key}"', f'label = "{label}"']
     lines += [
         "[vote]",
@@ -154,7 +163,7 @@ def conference_plan(phones: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def cocreate(phones: int, worker: str) -> Run:
+def cocreate(phones: int, worker: str, drop: float = 0.0) -> Run:
     workdir = Path(tempfile.mkdtemp(prefix="cocreate-load-"))
     database = workdir / "load.sqlite3"
     env = os.environ | {
@@ -190,6 +199,7 @@ def cocreate(phones: int, worker: str) -> Run:
             "code": code.group(1),
             "key": key.group(1),
             "phones": phones,
+            "drop": drop,
         }
         samples, counts = drive_phones(config)
         peak = memory.stop()
@@ -199,7 +209,12 @@ def cocreate(phones: int, worker: str) -> Run:
     with sqlite3.connect(database) as db:
         counted = db.execute("SELECT count(*) FROM ballot").fetchone()[0]
         notes = db.execute("SELECT count(*) FROM note").fetchone()[0]
-    return Run(samples, counts, peak, {"ballots counted": counted, "notes stored": notes})
+        twice = db.execute(
+            "SELECT count(*) FROM"
+            " (SELECT client_id FROM note GROUP BY client_id HAVING count(*) > 1)"
+        ).fetchone()[0]
+    extra = {"ballots counted": counted, "notes stored": notes, "notes stored twice": twice}
+    return Run(samples, counts, peak, extra)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -207,11 +222,13 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def report(phones: int, worker: str, bare: Run, run: Run) -> None:
-    floor_p95 = percentile(bare.samples[FLOOR_MOMENT], 0.95)
-    print(f"\n== {phones} phones, cocreate serve --worker {worker}, floor: bare Flask-SocketIO")
+def report(phones: int, worker: str, bare: Run | None, run: Run, drop: float) -> None:
+    floor_p95 = percentile(bare.samples[FLOOR_MOMENT], 0.95) if bare else math.nan
+    dropped = f", {drop:.0%} of connections reset each time" if drop else ""
+    print(f"\n== {phones} phones, cocreate serve --worker {worker}{dropped}")
     print(f"{'moment':<50} {'n':>6} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'p95/floor':>10}")
-    for label, source in (("floor", bare), ("cocreate", run)):
+    runs = (("floor", bare), ("cocreate", run)) if bare else (("cocreate", run),)
+    for label, source in runs:
         for kind in sorted(source.samples):
             values = source.samples[kind]
             ratio = percentile(values, 0.95) / floor_p95
@@ -227,14 +244,30 @@ def report(phones: int, worker: str, bare: Run, run: Run) -> None:
         f"ballots: acked {acked}, refused {counts.get('ballots refused', 0)}, counted {counted}, "
         f"lost {max(0, acked - counted)}, duplicated {max(0, counted - acked)}"
     )
-    print(f"notes: acked {counts.get('notes acked', 0)}, stored {counts.get('notes stored', 0)}")
+    print(
+        f"notes: acked {counts.get('notes acked', 0)}, stored {counts.get('notes stored', 0)}, "
+        f"stored twice {counts.get('notes stored twice', 0)}"
+    )
+    print(
+        f"final state, pushed vs pulled: {counts.get('phones matching the server', 0)} match, "
+        f"{counts.get('phones not matching the server', 0)} differ"
+    )
     missed = {k: v for k, v in sorted(counts.items()) if k.endswith("missed") and v}
     print(f"phones that missed a moment (20 s): {missed or 'none'}")
-    others = ("pushes received", "pushes answered with a sync", "reconnects", "connect errors")
+    others = (
+        "pushes received",
+        "pushes answered with a sync",
+        "connections reset",
+        "reconnects",
+        "add_note resent",
+        "cast_ballot resent",
+        "connect errors",
+    )
     print("; ".join(f"{k} {counts.get(k, 0)}" for k in others))
+    floor_mb = bare.peak_mb if bare else math.nan
     print(
-        f"peak memory: cocreate {run.peak_mb:.0f} MB (server + planner), floor {bare.peak_mb:.0f} MB,"
-        f" ratio {run.peak_mb / bare.peak_mb:.2f}x",
+        f"peak memory: cocreate {run.peak_mb:.0f} MB (server + planner), floor {floor_mb:.0f} MB,"
+        f" ratio {run.peak_mb / floor_mb:.2f}x",
         flush=True,
     )
 
@@ -243,13 +276,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--phones", type=int, nargs="+", default=[200, 1000])
     parser.add_argument("--worker", default="gevent", choices=["gevent", "eventlet"])
+    parser.add_argument(
+        "--drop",
+        type=float,
+        default=0.0,
+        help="reset this fraction of the phones' connections in every round and twice in the vote",
+    )
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor (fault runs)")
     args = parser.parse_args()
     if not (ROOT / "bench" / "phones" / "node_modules").exists():
         sys.exit("run `make bench-deps` first (installs the phones' Socket.IO client with npm ci)")
     for phones in args.phones:
-        bare = floor(phones)
-        run = cocreate(phones, args.worker)
-        report(phones, args.worker, bare, run)
+        bare = None if args.no_floor else floor(phones)
+        run = cocreate(phones, args.worker, args.drop)
+        report(phones, args.worker, bare, run, args.drop)
 
 
 if __name__ == "__main__":

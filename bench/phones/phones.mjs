@@ -6,7 +6,13 @@
 //   node phones.mjs '{"mode": "workshop", "base": ..., "code": ..., "key": ..., "phones": N}'
 //   node phones.mjs '{"mode": "floor", "base": ..., "phones": N, "broadcasts": 20}'
 //
+// With "drop": 0.2 the phones reach the server through a TCP proxy on loopback that resets a
+// fifth of their open connections, at random moments in every round and twice in the vote;
+// phones then do what common.js and phone.js do: reconnect, sync, and send again whatever had
+// no answer (notes keep their client_id, so a resent note is stored once).
+//
 // Prints one JSON object: samples in milliseconds per kind of moment, and counts.
+import net from "node:net";
 import { io } from "socket.io-client";
 
 const cfg = JSON.parse(process.argv[2]);
@@ -37,6 +43,52 @@ function ack(socket, event, payload, timeout = 10000) {
       resolve(err ? { ok: false, error: "timeout" } : answer);
     });
   });
+}
+
+// --- a loopback TCP proxy that can reset connections ------------------------------------
+
+class ResettingProxy {
+  constructor(target) {
+    this.target = new URL(target);
+    this.pairs = new Set();
+    this.server = net.createServer((client) => {
+      const upstream = net.connect(Number(this.target.port), this.target.hostname);
+      const pair = { client, upstream };
+      this.pairs.add(pair);
+      const forget = () => this.pairs.delete(pair);
+      client.on("error", forget).on("close", () => { forget(); upstream.destroy(); });
+      upstream.on("error", forget).on("close", () => { forget(); client.destroy(); });
+      client.pipe(upstream);
+      upstream.pipe(client);
+    });
+  }
+
+  listen() {
+    return new Promise((resolve) => this.server.listen(0, "127.0.0.1", () => {
+      resolve(`http://127.0.0.1:${this.server.address().port}`);
+    }));
+  }
+
+  resetSome(fraction) {
+    const open = [...this.pairs];
+    const chosen = open.filter(() => Math.random() < fraction);
+    for (const { client, upstream } of chosen) {
+      client.resetAndDestroy();
+      upstream.resetAndDestroy();
+    }
+    count("connections reset", chosen.length);
+  }
+}
+
+// Send until answered, across drops and reconnects, as the phone's outbox does.
+async function reliably(phone, event, payload) {
+  for (let attempt = 0; attempt < 30; attempt++) {
+    if (!phone.socket.connected) await new Promise((resolve) => phone.socket.once("connect", resolve));
+    const answer = await ack(phone.socket, event, payload, 5000);
+    if (answer.error !== "timeout") return answer;
+    count(`${event} resent`);
+  }
+  return { ok: false, error: "gave up" };
 }
 
 // --- the screen's state, as common.js builds it ------------------------------------------
@@ -99,7 +151,7 @@ class Phone {
   connect() {
     return new Promise((resolve) => {
       const started = now();
-      this.socket = io(cfg.base, {
+      this.socket = io(cfg.socketBase || cfg.base, {
         auth: { code: cfg.code }, extraHeaders: { cookie: this.cookie }, reconnectionDelayMax: 4000,
       });
       this.socket.on("connect", async () => {
@@ -216,6 +268,8 @@ class Facilitator {
 // --- a whole workshop --------------------------------------------------------------------
 
 async function workshop() {
+  const proxy = cfg.drop ? new ResettingProxy(cfg.base) : null;
+  if (proxy) cfg.socketBase = await proxy.listen();
   const indices = Array.from({ length: cfg.phones }, (_, i) => i);
   const cookies = await pool(indices, 20, join);
   const phones = cookies.map((cookie, i) => new Phone(i, cookie));
@@ -235,12 +289,13 @@ async function workshop() {
     const started = expect("round starts", (s) => s.round && s.round.number === r && s.round.running);
     await facilitator.act("start_round");
     await waitFor(started, phones);
+    if (proxy) setTimeout(() => proxy.resetSome(cfg.drop), 200 + Math.random() * 1500);
     // A fifth of the room writes a note during the round.
     const field = r === rounds ? challengeField : fields[(r - 1) % fields.length];
     await Promise.all(phones.filter((p) => (p.index + r) % 5 === 0).map(async (phone) => {
       await sleep(Math.random() * 2000);
       const sent = now();
-      const answer = await ack(phone.socket, "add_note", {
+      const answer = await reliably(phone, "add_note", {
         client_id: `bench-${phone.index}-${r}`, field,
         text: `Runde ${r}: vi mangler tid til det tværfaglige samarbejde (telefon ${phone.index + 1})`,
       });
@@ -264,6 +319,10 @@ async function workshop() {
   await waitFor(opened, phones);
 
   // The burst: every phone votes once, at a random moment within 10 s.
+  if (proxy) {
+    setTimeout(() => proxy.resetSome(cfg.drop), 2000 + Math.random() * 2000);
+    setTimeout(() => proxy.resetSome(cfg.drop), 6000 + Math.random() * 2000);
+  }
   await Promise.all(phones.map(async (phone) => {
     await sleep(Math.random() * 10000);
     const ids = phone.current.shortlist.map((c) => String(c.id));
@@ -272,17 +331,37 @@ async function workshop() {
       [ids[i], ids[j]] = [ids[j], ids[i]];
     }
     const sent = now();
-    const answer = await ack(phone.socket, "cast_ballot", { choice: ids });
+    const answer = await reliably(phone, "cast_ballot", { choice: ids });
     record("ballot acked", now() - sent);
     count(answer.ok ? "ballots acked" : "ballots refused");
+    if (answer.ok && answer.already_counted) count("ballots answered already counted");
+    if (answer.ok) phone.current.has_voted = true; // as phone.js does on the ballot's answer
   }));
 
   const results = expect("results on the phone", (s) => s.results != null);
   await facilitator.act("close_vote");
   await waitFor(results, phones);
 
+  await sleep(1000);
+  await pool(phones, 50, compareWithServer);
   for (const phone of phones) phone.socket.disconnect();
   facilitator.socket.disconnect();
+  if (proxy) proxy.server.close();
+}
+
+// What the participant sees: a phone's state, as the pushes built it, against a fresh pull.
+const seen = (s) => JSON.stringify({
+  phase: s.workshop.phase, round: s.round, seat: s.seat.id, next: s.next_seat && s.next_seat.id,
+  role: s.me.role, home: s.me.home && s.me.home.id, shortlist: s.shortlist,
+  notes: s.notes.map((n) => [n.id, n.text, n.mine]), results: s.results,
+  voted: s.has_voted,
+});
+
+async function compareWithServer(phone) {
+  const answer = await reliably(phone, "sync", {});
+  if (!answer.ok) return count("final sync refused");
+  const pulled = Object.assign(answer.snapshot, { v: answer.v });
+  count(seen(pulled) === seen(phone.current) ? "phones matching the server" : "phones not matching the server");
 }
 
 // --- the floor: a bare Flask-SocketIO broadcast ------------------------------------------
