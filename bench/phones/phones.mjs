@@ -404,10 +404,10 @@ async function floor() {
 
 (cfg.mode === "floor" ? floor() : workshop())
   .then(() => {
-    process.stdout.write(JSON.stringify({ samples, counts }) + "\n");
-    process.exit(0);
+    // Exit only once the pipe has taken everything (a large report is written in pieces).
+    process.stdout.write(JSON.stringify({ samples, counts }) + "\n", () => process.exit(0));
   })
   .catch((error) => {
-    process.stdout.write(JSON.stringify({ samples, counts, error: String(error.stack || error) }) + "\n");
-    process.exit(1);
+    const report = { samples, counts, error: String(error.stack || error) };
+    process.stdout.write(JSON.stringify(report) + "\n", () => process.exit(1));
   });
