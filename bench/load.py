@@ -2,7 +2,7 @@
 
 For each N, in one run and on the same machine:
 1. the floor: bench/floor_server.py broadcasts a 2 KB message to N sockets, 20 times;
-2. cocreate: a generated plan (tables of 10, five rounds, a Schulze ranking vote) is imported and
+2. cocreate: a generated plan (tables of 10, at most 60, five rounds, a Schulze ranking vote) is imported and
    served by `cocreate serve`; N phones join over HTTP as the join form does, connect, and live
    through five rounds (a fifth of them write a note each round), the shortlist, a vote burst of
    N ballots within 10 s, and the close.
@@ -125,8 +125,9 @@ def floor(phones: int) -> Run:
 
 
 def conference_plan(phones: int) -> str:
-    """A conference as the organiser would write it: tables of ten, five rounds, long names."""
-    tables = max(4, math.ceil(phones / 10))
+    """A conference as the organiser would write it: tables of ten (at most the 60 tables a plan
+    may have, so 1,000 phones sit 16-17 to a table), five rounds, long Danish names."""
+    tables = min(60, max(4, math.ceil(phones / 10)))
     lines = [
         "[workshop]",
         'title = "Årskonference – tværfagligt samarbejde i Halsnæs Kommune"',
