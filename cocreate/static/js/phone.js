@@ -94,6 +94,8 @@
   function render() {
     if (!snap) return;
     document.body.dataset.phase = snap.workshop.phase;
+    document.body.dataset.waiting = snap.waiting ? "yes" : "no";
+    if (snap.waiting) { renderWaiting(); return; }
     renderInstruction();
     renderNotes();
     renderBallot();
@@ -160,6 +162,18 @@
       html += '<h1 class="where" id="where">' + (phase === "closed" ? t("The workshop is closed") : t("The result")) + "</h1>";
     }
     setInstruction(html);
+  }
+
+  /* Joined while joining was closed: nothing to do but wait to be let in. The facilitator's
+   * Admit brings a push that replaces this screen, no reload needed. */
+  function renderWaiting() {
+    const s = snap;
+    setInstruction('<p class="sub">' + esc(s.workshop.title) + " · " + esc(s.me.name) + "</p>" +
+      '<h1 class="where" id="where">' + t("Waiting for the facilitator") + "</h1>" +
+      '<p class="prompt" id="waiting">' + t("You joined after joining closed. The facilitator will let you in; this screen changes by itself when they do.") + "</p>");
+    el("notes-panel").hidden = true;
+    el("ballot-panel").hidden = true;
+    el("results-panel").hidden = true;
   }
 
   // Re-render the instruction only when it changed, so screen readers announce real news
