@@ -27,12 +27,22 @@
   }
   function saveOutbox(items) { localStorage.setItem(outboxKey, JSON.stringify(items)); }
 
+  // Notes typed offline go out together when the Wi-Fi returns; past the server's rate limit
+  // (a burst, then one a second) they wait in the outbox and go out a moment later.
+  let flushing = false;
   async function flushOutbox() {
-    for (const item of outbox()) {
-      const ack = await conn.act("add_note", item);
-      if (ack.offline) return;
-      saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
-      if (!ack.ok) showNoteError(ack.error);
+    if (flushing) return;
+    flushing = true;
+    try {
+      for (const item of outbox()) {
+        const ack = await conn.act("add_note", item);
+        if (ack.offline) return;
+        if (ack.retry_after) { setTimeout(flushOutbox, ack.retry_after * 1000); return; }
+        saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
+        if (!ack.ok) showNoteError(ack.error);
+      }
+    } finally {
+      flushing = false;
     }
   }
 
@@ -53,6 +63,12 @@
     if (ack.offline) {
       el("note-text").value = "";
       showNoteError(t("Saved on this phone; it will be sent when the connection returns."));
+      return;
+    }
+    if (ack.retry_after) {  // too many at once: kept in the outbox, sent in a moment
+      el("note-text").value = "";
+      showNoteError(t("Saved on this phone; it will be sent in a moment."));
+      setTimeout(flushOutbox, ack.retry_after * 1000);
       return;
     }
     saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
