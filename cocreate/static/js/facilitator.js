@@ -327,8 +327,11 @@
     }
     if (event.target.id !== "add-own") return;
     event.preventDefault();
-    const ack = await act("shortlist_add", { text: document.getElementById("own-text").value });
-    if (ack.ok) document.getElementById("own-text").value = "";
+    const text = document.getElementById("own-text").value;
+    const ack = await act("shortlist_add", { text: text });
+    // The push with the new item may come first; keep anything typed since.
+    const own = document.getElementById("own-text");
+    if (ack.ok && own && own.value === text) own.value = "";
   });
 
   function renderVoting() {
