@@ -4,6 +4,8 @@ a reload."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import socketio
 from playwright.sync_api import Browser, expect
@@ -23,7 +25,7 @@ CHALLENGES = ("Tydeligere mandat", "Klarere ressourcer", "Fælles ledelse")
 
 
 def test_a_latecomer_waits_until_the_facilitator_admits_them(
-    browser: Browser, start_server: StartServer
+    browser: Browser, start_server: StartServer, screenshots_dir: Path
 ) -> None:
     server, workshop = start_server(PLAN_FILE)
     for name in ("Anna", "Bo", "Cecilie"):
@@ -58,6 +60,8 @@ def test_a_latecomer_waits_until_the_facilitator_admits_them(
     expect(waiting.locator(".tag.waiting")).to_have_text("waiting")
     expect(waiting.locator(".tag.late")).to_have_text("joined late")
     expect(facilitator.locator("#turnout")).to_have_text("0 of 3 have voted")  # not eligible
+    facilitator.screenshot(path=screenshots_dir / "who-may-vote-facilitator.png")
+    phone.screenshot(path=screenshots_dir / "who-may-vote-waiting-phone.png", full_page=True)
     waiting.get_by_role("button", name="Admit Sen Ankomst").click()
 
     expect(facilitator.locator("#waiting-list")).to_have_count(0)
