@@ -17,9 +17,10 @@ __all__ = ["init_app", "notify_changed", "notify_facilitator", "notify_joined", 
 
 def init_app(app: Flask) -> None:
     from cocreate.extensions import socketio
-    from cocreate.live import planner, publish
+    from cocreate.live import planner, publish, ratelimit
     from cocreate.live.connection import register_connection_events
 
     publish.init_app(app)
     planner.init_app(app)
+    ratelimit.init_app(app)
     register_connection_events(socketio)

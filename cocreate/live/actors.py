@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 from cocreate.db import db
 from cocreate.errors import ActionRefused
 from cocreate.i18n import lazy_gettext, use_workshop_language
+from cocreate.live import ratelimit
 from cocreate.workshop.models import CafeTable, Participant, Workshop
 from cocreate.workshop.services import NoteWriter, TableDevice, facilitator_key_matches
 
@@ -29,6 +30,7 @@ Ack = dict[str, Any]
 FACILITATOR_ONLY = lazy_gettext("Only the facilitator can do that.")
 NOT_CONNECTED = lazy_gettext("You are not connected to a workshop. Please reload the page.")
 MALFORMED = lazy_gettext("That request was not understood. Please reload the page.")
+TOO_FAST = lazy_gettext("Too many actions at once. Wait a moment and try again.")
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,19 @@ def _refused(message: object) -> Ack:
     return {"ok": False, "error": str(message)}
 
 
+def _over_limit() -> Ack | None:
+    """The refusal for a phone or tablet over its action rate, or None. Checked before any
+    query, so a flood costs the server next to nothing; the phone may retry after
+    ``retry_after`` seconds (its outbox does)."""
+    wait = ratelimit.take(session)
+    if not wait:
+        return None
+    actor = session.get("actor")
+    if actor:
+        use_workshop_language(actor["language"])  # the message in the screen's language
+    return _refused(TOO_FAST) | {"retry_after": round(wait, 2)}
+
+
 def _run(
     handler: Callable[[Any, dict[str, Any]], Ack | None], subject: object, payload: object
 ) -> Ack:
@@ -168,10 +183,13 @@ def facilitator_event(
 def participant_event(
     handler: Callable[[Participant, dict[str, Any]], Ack | None],
 ) -> Callable[..., Ack]:
-    """Like facilitator_event, for actions a participant takes from the phone."""
+    """Like facilitator_event, for actions a participant takes from the phone; each spends a
+    token of the connection's rate limit (cocreate.live.ratelimit)."""
 
     @functools.wraps(handler)
     def wrapper(payload: object = None) -> Ack:
+        if (too_fast := _over_limit()) is not None:
+            return too_fast
         actor = current_actor()
         if actor is None or actor.participant is None:
             return _refused(NOT_CONNECTED)
@@ -183,10 +201,13 @@ def participant_event(
 def writer_event(
     handler: Callable[[NoteWriter, dict[str, Any]], Ack | None],
 ) -> Callable[..., Ack]:
-    """For the table form: a phone writing at its table, or a table's shared tablet."""
+    """For the table form: a phone writing at its table, or a table's shared tablet; rate
+    limited like participant_event."""
 
     @functools.wraps(handler)
     def wrapper(payload: object = None) -> Ack:
+        if (too_fast := _over_limit()) is not None:
+            return too_fast
         actor = current_actor()
         writer = (actor.participant or actor.tablet) if actor is not None else None
         if writer is None:

@@ -41,6 +41,7 @@ class Person:
     role: str
     home: int
     present: bool
+    admitted: bool = True  # False while waiting for the facilitator: sits at no table
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,9 @@ class LiveState:
     table_parts: dict[int, dict[str, Any]]
     people: dict[int, Person]
     personal: dict[int, dict[str, Any]]
-    sitting_at: dict[int, int]  # participant id -> the table whose form they write on now
+    # participant id -> the table whose form they write on now; nobody waiting sits anywhere,
+    # so no table's form or push reaches them before the facilitator admits them.
+    sitting_at: dict[int, int]
     next_table: dict[int, int] = field(default_factory=dict)  # only between rounds
     note_authors: dict[int, int | None] = field(default_factory=dict)
 
@@ -78,12 +81,13 @@ def build_state(workshop: Workshop, version: int) -> LiveState:
     people = _people(Participant.workshop_id == workshop.id)
     now_round, next_round = _seat_rounds(workshop)
     seats = _seats(workshop.id, [r for r in (now_round, next_round) if r is not None])
+    seated = {pid: person for pid, person in people.items() if person.admitted}
     sitting_at = {
         pid: seats.get((pid, now_round), person.home) if now_round is not None else person.home
-        for pid, person in people.items()
+        for pid, person in seated.items()
     }
     next_table = (
-        {pid: seats.get((pid, next_round), person.home) for pid, person in people.items()}
+        {pid: seats.get((pid, next_round), person.home) for pid, person in seated.items()}
         if next_round is not None
         else {}
     )
@@ -128,6 +132,10 @@ def refresh(
         seats = _seats(workshop.id, [r for r in (now_round, next_round) if r is not None])
         for pid in participants & people.keys():
             home = people[pid].home
+            if not people[pid].admitted:
+                sitting_at.pop(pid, None)
+                next_table.pop(pid, None)
+                continue
             sitting_at[pid] = seats.get((pid, now_round), home) if now_round is not None else home
             if next_round is not None:
                 next_table[pid] = seats.get((pid, next_round), home)
@@ -167,9 +175,10 @@ def _people(condition: ColumnElement[bool]) -> dict[int, Person]:
             Participant.role,
             Participant.home_table_id,
             Participant.present,
+            Participant.admitted,
         ).where(condition)
     )
-    return {pid: Person(pid, name, role, home, present) for pid, name, role, home, present in rows}
+    return {row.id: Person(*row) for row in rows}
 
 
 def _note_rows(condition: ColumnElement[bool]) -> list[Row[Any]]:
@@ -242,19 +251,24 @@ def _table_part(
 def _personal(workshop: Workshop, state: LiveState, pid: int) -> dict[str, Any]:
     """What only this participant's phone needs: small, and nothing about anyone else."""
     person = state.people[pid]
-    table_id = state.sitting_at[pid]
+    table_id = state.sitting_at.get(pid)
     keeps_form = person.role == "notetaker" and table_id == person.home
-    mine = [
-        note["id"]
-        for note in state.table_parts[table_id]["notes"]
-        if keeps_form or state.note_authors.get(note["id"]) == pid
-    ]
+    mine = (
+        [
+            note["id"]
+            for note in state.table_parts[table_id]["notes"]
+            if keeps_form or state.note_authors.get(note["id"]) == pid
+        ]
+        if table_id is not None
+        else []
+    )
     return {
         "role": person.role,
         "role_label": workshop.role_label(person.role),
         "home": person.home,
         "next": state.next_table.get(pid),
         "mine": mine,
+        "waiting": not person.admitted,
     }
 
 
@@ -267,6 +281,8 @@ def participant_screen(
 ) -> dict[str, Any]:
     person = state.people[pid]
     personal = state.personal[pid]
+    if personal["waiting"]:
+        return _waiting_screen(state, pid)
     view = state.shared | state.table_parts[state.sitting_at[pid]]
     tables = view["tables"]
     home = tables[str(person.home)]
@@ -295,6 +311,37 @@ def participant_screen(
         "shortlist": view["shortlist"],
         "has_voted": has_voted,
         "results": in_language(view["results"], language),
+        "waiting": False,
+        "server_now": to_epoch_ms(utcnow()),
+    }
+
+
+def _waiting_screen(state: LiveState, pid: int) -> dict[str, Any]:
+    """Someone waiting for the facilitator sees that they wait, and nothing of the room's
+    notes, shortlist or results; admitted, their table's next push brings them in."""
+    person = state.people[pid]
+    personal = state.personal[pid]
+    home = state.shared["tables"][str(person.home)]
+    return {
+        "view": "participant",
+        "v": state.version,
+        "workshop": state.shared["workshop"],
+        "me": {
+            "id": pid,
+            "name": person.name,
+            "role": personal["role"],
+            "role_label": personal["role_label"],
+            "home": home,
+        },
+        "round": state.shared["round"],
+        "seat": home | {"at_home": True},
+        "next_seat": None,
+        "free_roles": [],
+        "notes": [],
+        "shortlist": [],
+        "has_voted": False,
+        "results": None,
+        "waiting": True,
         "server_now": to_epoch_ms(utcnow()),
     }
 
@@ -321,6 +368,7 @@ def tablet_screen(state: LiveState, table_id: int, *, language: str) -> dict[str
         "shortlist": view["shortlist"],
         "has_voted": False,
         "results": in_language(view["results"], language),
+        "waiting": False,
         "server_now": to_epoch_ms(utcnow()),
     }
 
@@ -361,6 +409,7 @@ def facilitator_snapshot(
         "view": "facilitator",
         "v": version,
         "workshop": _workshop_info(workshop) | {"join_url": join_url(workshop, public_url)},
+        "joining_open": workshop.joining_open,
         "tables": [
             _table_info(t, people)
             | {
@@ -376,6 +425,8 @@ def facilitator_snapshot(
                 "home_table_id": p.home_table_id,
                 "role": p.role,
                 "present": p.present,
+                "waiting": not p.admitted,  # joined while joining was closed: Admit button
+                "late": p.joined_late,  # joined after the first round started
             }
             for p in sorted(people, key=lambda p: name_sort_key(p.name, current_language()))
         ],
@@ -394,7 +445,7 @@ def facilitator_snapshot(
 
 def plan_quality_key(workshop: Workshop) -> tuple[object, ...]:
     """What the plan line depends on: it is scored again only when one of these changes."""
-    present = sum(1 for p in workshop.participants if p.present)
+    present = sum(1 for p in workshop.participants if p.takes_part)
     return (workshop.id, workshop.phase, workshop.plan_applied, workshop.current_round, present)
 
 
@@ -407,7 +458,7 @@ def plan_quality(workshop: Workshop) -> str | None:
         {str(pid): position_of[tid] for pid, tid in workshop_services.seating(workshop, r).items()}
         for r in range(len(workshop.rounds))
     ]
-    people = [p for p in workshop.participants if p.present]
+    people = [p for p in workshop.participants if p.takes_part]
     score = score_plan(
         rounds,
         {str(p.id): p.home_table.position for p in people},

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, Insert, exists, func, insert, literal, select
 from sqlalchemy.exc import IntegrityError
 
 from cocreate.db import clear_sqlite_journal, db
@@ -96,27 +97,65 @@ def set_ballot(
 
 
 def cast_ballot(participant: Participant, choice: object) -> CastOutcome:
-    """Store one anonymous ballot and tick the voter roll in the same transaction."""
+    """Store one anonymous ballot and tick the voter roll in the same transaction. Only
+    someone present and admitted votes, checked by that transaction's own write."""
     workshop = participant.workshop
     if has_voted(participant):
         return CastOutcome(already_counted=True)
-    if workshop.phase != "voting":
-        raise ActionRefused(_("The vote is not open."))
-    if not participant.present:
-        raise ActionRefused(_("You were marked as gone. Ask the facilitator to mark you here."))
+    _require_may_vote(participant)
     stored = _checked_choice(workshop, choice)
     receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-    db.session.add(VoterRollEntry(workshop_id=workshop.id, participant_id=participant.id))
-    db.session.add(
-        Ballot(id=secrets.token_hex(16), workshop_id=workshop.id, choice=stored, receipt=receipt)
-    )
     try:
+        ticked = cast(
+            CursorResult[Any],
+            db.session.execute(_tick_roll_if_eligible(workshop.id, participant.id)),
+        )
+        if ticked.rowcount != 1:
+            # The facilitator marked them gone (or closed the vote) after the checks above
+            # read the rows: say why, from the rows as they are now.
+            db.session.rollback()
+            db.session.refresh(participant)
+            db.session.refresh(workshop)
+            _require_may_vote(participant)
+            raise ActionRefused(_("This ballot cannot be counted."))
+        db.session.add(
+            Ballot(
+                id=secrets.token_hex(16), workshop_id=workshop.id, choice=stored, receipt=receipt
+            )
+        )
         db.session.commit()
     except IntegrityError:
         # The same phone sent twice at once: the roll's primary key let only one through.
         db.session.rollback()
         return CastOutcome(already_counted=True)
     return CastOutcome(already_counted=False, receipt=receipt)
+
+
+def _require_may_vote(participant: Participant) -> None:
+    if participant.workshop.phase != "voting":
+        raise ActionRefused(_("The vote is not open."))
+    if not participant.admitted:
+        raise ActionRefused(
+            _("You are waiting for the facilitator to let you in. Ask them to admit you.")
+        )
+    if not participant.present:
+        raise ActionRefused(_("You were marked as gone. Ask the facilitator to mark you here."))
+
+
+def _tick_roll_if_eligible(workshop_id: int, participant_id: int) -> Insert:
+    """INSERT the voter-roll row only if, as the database holds it at this write, the vote is
+    open and the voter present and admitted: a concurrent "gone" cannot slip between."""
+    eligible = exists().where(
+        Participant.id == participant_id,
+        Participant.workshop_id == workshop_id,
+        Participant.present.is_(True),
+        Participant.admitted.is_(True),
+    )
+    open_vote = exists().where(Workshop.id == workshop_id, Workshop.phase == "voting")
+    return insert(VoterRollEntry).from_select(
+        ["workshop_id", "participant_id"],
+        select(literal(workshop_id), literal(participant_id)).where(eligible, open_vote),
+    )
 
 
 def _checked_choice(workshop: Workshop, choice: object) -> object:
@@ -182,8 +221,9 @@ def turnout(workshop: Workshop) -> Turnout:
         .select_from(VoterRollEntry)
         .where(VoterRollEntry.workshop_id == workshop.id)
     )
-    present = sum(1 for p in workshop.participants if p.present)
-    return Turnout(voted=voted or 0, eligible=max(present, voted or 0))
+    # Gone and waiting people cannot vote, so they are not counted as eligible either.
+    taking_part = sum(1 for p in workshop.participants if p.takes_part)
+    return Turnout(voted=voted or 0, eligible=max(taking_part, voted or 0))
 
 
 def close_vote(workshop: Workshop) -> None:

@@ -72,6 +72,19 @@ def register_workshop_events(sio: SocketIO) -> None:
         services.set_present(workshop, payload.get("participant_id"), payload.get("present"))
         notify_changed(workshop.id, everyone=True)
 
+    @sio.on("admit")
+    @facilitator_event
+    def admit(workshop: Workshop, payload: dict[str, Any]) -> None:
+        services.admit(workshop, payload.get("participant_id"))
+        # Their phone now sits at a table (and during the rounds others' seats may change).
+        notify_changed(workshop.id, everyone=True)
+
+    @sio.on("set_joining")
+    @facilitator_event
+    def set_joining(workshop: Workshop, payload: dict[str, Any]) -> None:
+        services.set_joining(workshop, payload.get("open"))
+        notify_facilitator(workshop.id)
+
     @sio.on("shortlist_add")
     @facilitator_event
     def shortlist_add(workshop: Workshop, payload: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cocreate.db import db
@@ -71,6 +71,9 @@ class Workshop(db.Model):
     plan_requested: Mapped[int] = mapped_column(default=0, server_default="0")
     plan_applied: Mapped[int] = mapped_column(default=0, server_default="0")
     plan_requested_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Whether a newcomer takes part at once; closed when the shortlist begins, so someone
+    # joining with the code from the poster waits until the facilitator admits them.
+    joining_open: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     tables: Mapped[list[CafeTable]] = relationship(
         back_populates="workshop", order_by="CafeTable.position", cascade="all, delete-orphan"
@@ -136,6 +139,11 @@ class Participant(db.Model):
     role: Mapped[str] = mapped_column(String(16), default="member")
     # False once the facilitator marks them as gone: no longer seated in coming rounds.
     present: Mapped[bool] = mapped_column(default=True)
+    # False while waiting for the facilitator (joined while joining was closed): not seated,
+    # cannot write or vote.
+    admitted: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Joined after the first round started: the facilitator sees latecomers at a glance.
+    joined_late: Mapped[bool] = mapped_column(default=False, server_default=false())
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     workshop: Mapped[Workshop] = relationship(back_populates="participants")
@@ -144,6 +152,11 @@ class Participant(db.Model):
     @property
     def stays_home(self) -> bool:
         return self.role in ("host", "notetaker")
+
+    @property
+    def takes_part(self) -> bool:
+        """Seated, writes and votes: here, and not waiting to be admitted."""
+        return self.present and self.admitted
 
 
 class Seat(db.Model):

@@ -72,7 +72,7 @@ def pending_job(workshop_id: int) -> PlanJob | None:
         workshop.plan_applied = workshop.plan_requested  # every round has started
         db.session.commit()
         return None
-    people = [p for p in workshop.participants if p.present]
+    people = [p for p in workshop.participants if p.takes_part]
     position_of = {t.id: t.position for t in workshop.tables}
     played = [
         {str(pid): position_of[tid] for pid, tid in _stored_seats(workshop_id, r).items()}
@@ -110,7 +110,7 @@ def apply_plan(job: PlanJob, plan: list[dict[str, int]]) -> bool:
     ):
         db.session.rollback()
         return False
-    present = {str(p.id) for p in workshop.participants if p.present}
+    present = {str(p.id) for p in workshop.participants if p.takes_part}
     db.session.execute(
         delete(Seat).where(
             Seat.workshop_id == workshop.id, Seat.round_position >= job.first_unplayed

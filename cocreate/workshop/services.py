@@ -45,6 +45,10 @@ JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 JOIN_CODE_LENGTH = 6
 
 PHASES_OPEN_TO_JOIN = ("lobby", "rounds", "consolidation", "voting")
+# Until the vote closes the facilitator decides who takes part: admits, marks gone or present.
+PHASES_WHO_TAKES_PART = PHASES_OPEN_TO_JOIN
+# While the rounds still come, roles and homes matter and presence re-plans the seating.
+PHASES_WITH_SEATING = ("lobby", "rounds")
 PHASES_WITH_NOTES = ("rounds", "consolidation")
 
 
@@ -135,35 +139,78 @@ def _hash_token(token: str) -> str:
 
 
 def join(workshop: Workshop, name: object, table_id: object = None) -> tuple[Participant, str]:
-    """Add a participant; returns it with the bearer token for the phone's cookie."""
+    """Add a participant; returns it with the bearer token for the phone's cookie. While
+    joining is closed they wait, unseated and without a vote, until the facilitator admits
+    them."""
     if workshop.phase not in PHASES_OPEN_TO_JOIN:
         raise ActionRefused(_("This workshop is no longer open for joining."))
     clean_name = clean_text(name, what="name", max_length=NAME_MAX)
     home, role = _home_for(workshop, clean_name, table_id)
+    admitted = workshop.joining_open
     token = secrets.token_urlsafe(24)  # 192 bits
     participant = Participant(
         workshop=workshop,
         token_hash=_hash_token(token),
         name=clean_name,
         home_table=home,
-        role=role,
+        role=role if admitted else "member",  # a role is for someone who takes part
+        admitted=admitted,
+        joined_late=workshop.current_round >= 0,
     )
     db.session.add(participant)
     db.session.flush()
+    replanned = _seat_latecomer(workshop, participant) if admitted else False
+    db.session.commit()
+    _dispatch_plan(workshop, replanned)
+    return participant, token
+
+
+def _seat_latecomer(workshop: Workshop, participant: Participant) -> bool:
+    """A latecomer sits at home in the round under way, then joins the rotation; True if the
+    coming rounds are re-planned. The caller commits, then dispatches."""
+    if workshop.phase != "rounds":
+        return False  # no more rounds: nowhere to sit
     if workshop.current_round >= 0:
-        # A late joiner sits at home in the round under way, then joins the rotation.
+        db.session.execute(
+            delete(Seat).where(
+                Seat.participant_id == participant.id,
+                Seat.round_position == workshop.current_round,
+            )
+        )
         db.session.add(
             Seat(
                 workshop_id=workshop.id,
                 participant_id=participant.id,
                 round_position=workshop.current_round,
-                table_id=home.id,
+                table_id=participant.home_table_id,
             )
         )
-    replanned = _replan_future_rounds(workshop)
+    return _replan_future_rounds(workshop)
+
+
+def admit(workshop: Workshop, participant_id: object) -> Participant:
+    """The facilitator lets in someone who joined while joining was closed."""
+    participant = _participant_in(workshop, participant_id)
+    if workshop.phase not in PHASES_WHO_TAKES_PART:
+        raise ActionRefused(_("People can only be admitted until the vote closes."))
+    if participant.admitted:
+        return participant
+    participant.admitted = True
+    db.session.flush()
+    replanned = _seat_latecomer(workshop, participant)
     db.session.commit()
     _dispatch_plan(workshop, replanned)
-    return participant, token
+    return participant
+
+
+def set_joining(workshop: Workshop, joining_open: object) -> None:
+    """Open or close joining: while closed, newcomers wait for the facilitator to admit them."""
+    if not isinstance(joining_open, bool):
+        raise ActionRefused(_("Say whether joining is open."))
+    if workshop.phase not in PHASES_OPEN_TO_JOIN:
+        raise ActionRefused(_("This workshop is no longer open for joining."))
+    workshop.joining_open = joining_open
+    db.session.commit()
 
 
 def _home_for(workshop: Workshop, name: str, table_id: object) -> tuple[CafeTable, str]:
@@ -212,6 +259,7 @@ def set_role(workshop: Workshop, participant_id: object, role: object) -> Partic
 def volunteer(participant: Participant, role: object) -> None:
     """A participant takes a free seated role at their own table from the phone."""
     workshop = participant.workshop
+    require_admitted(participant)
     if workshop.phase != "lobby":
         raise ActionRefused(_("Roles are settled once the rounds have started."))
     if role not in ("host", "notetaker"):
@@ -246,13 +294,17 @@ def move_home(workshop: Workshop, participant_id: object, table_id: object) -> P
 
 
 def set_present(workshop: Workshop, participant_id: object, present: object) -> Participant:
-    """Mark someone as gone (or back): the coming rounds are re-planned without (with) them."""
-    if workshop.phase not in ("lobby", "rounds"):
-        raise ActionRefused(_("Presence can only change before the shortlist is made."))
+    """Mark someone as gone (or back) until the vote closes: gone people cannot vote, and
+    during the rounds the coming rounds are re-planned without (with) them."""
+    if workshop.phase not in PHASES_WHO_TAKES_PART:
+        raise ActionRefused(_("Presence can only change until the vote closes."))
     if not isinstance(present, bool):
         raise ActionRefused(_("Say whether the person is present."))
     participant = _participant_in(workshop, participant_id)
     participant.present = present
+    if workshop.phase not in PHASES_WITH_SEATING:
+        db.session.commit()  # the rounds are over: roles and seats stay as they were played
+        return participant
     if not present and participant.role != "member":
         participant.role = "member"  # a table cannot be hosted by someone who left
     db.session.flush()
@@ -288,7 +340,7 @@ def _fill_empty_roles(workshop: Workshop) -> None:
     """Every table needs a host and a note-taker who stay; give empty roles to the earliest
     joined members so the method works even when nobody volunteered."""
     for table in workshop.tables:
-        people = [p for p in workshop.participants if p.home_table_id == table.id and p.present]
+        people = [p for p in workshop.participants if p.home_table_id == table.id and p.takes_part]
         for role in ("host", "notetaker"):
             if any(p.role == role for p in people):
                 continue
@@ -379,6 +431,8 @@ def begin_consolidation(workshop: Workshop) -> None:
     if workshop.round_running:
         raise ActionRefused(_("End the current round first."))
     workshop.phase = "consolidation"
+    # From now on a newcomer waits to be admitted: the vote is for the people in the room.
+    workshop.joining_open = False
     db.session.commit()
 
 
@@ -402,7 +456,7 @@ def seating(workshop: Workshop, round_position: int) -> dict[int, int]:
         )
     )
     placed = {pid: tid for pid, tid in rows}
-    return {p.id: placed.get(p.id, p.home_table_id) for p in workshop.participants if p.present}
+    return {p.id: placed.get(p.id, p.home_table_id) for p in workshop.participants if p.takes_part}
 
 
 def _seat_everyone_at_home(workshop: Workshop) -> None:
@@ -416,7 +470,7 @@ def _seat_everyone_at_home(workshop: Workshop) -> None:
             "table_id": p.home_table_id,
         }
         for p in workshop.participants
-        if p.present
+        if p.takes_part
     ]
     if rows:
         db.session.execute(insert(Seat), rows)
@@ -479,8 +533,17 @@ def current_table(writer: NoteWriter) -> CafeTable:
     return writer.home_table
 
 
+def require_admitted(writer: NoteWriter) -> None:
+    """Someone waiting for the facilitator neither writes nor votes."""
+    if isinstance(writer, Participant) and not writer.admitted:
+        raise ActionRefused(
+            _("You are waiting for the facilitator to let you in. Ask them to admit you.")
+        )
+
+
 def add_note(writer: NoteWriter, field: object, text: object, client_id: object) -> Note:
     workshop = writer.workshop
+    require_admitted(writer)
     if workshop.phase not in PHASES_WITH_NOTES:
         raise ActionRefused(_("Notes can be added during the rounds and the shortlist only."))
     if not any(f["key"] == field for f in workshop.form_fields):
@@ -537,6 +600,7 @@ def delete_note(writer: NoteWriter, note_id: object) -> int:
 
 def _editable_note(writer: NoteWriter, note_id: object) -> Note:
     workshop = writer.workshop
+    require_admitted(writer)
     if workshop.phase not in PHASES_WITH_NOTES:
         raise ActionRefused(_("Notes can no longer be changed."))
     note = _get(Note, note_id)

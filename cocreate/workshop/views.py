@@ -62,8 +62,9 @@ def landing() -> str | BaseResponse:
     return redirect(url_for("workshop.join", code=workshop.code))
 
 
-# Anyone with the join code may join (late joiners vote too), so joining from one address is
-# rate limited (JOIN_RATE_LIMIT): a script cannot mint voters fast. Reloads are GETs.
+# Anyone with the join code may join (once joining is closed they wait for the facilitator to
+# admit them), and joining from one address is rate limited (JOIN_RATE_LIMIT): a script cannot
+# mint participants fast. Reloads are GETs.
 @bp.route("/j/<code>", methods=["GET", "POST"])
 @limiter.limit(lambda: current_app.config["JOIN_RATE_LIMIT"], methods=["POST"])
 @lookup_limit
@@ -86,7 +87,8 @@ def join(code: str) -> str | BaseResponse | tuple[str, int]:
             "workshop/join.html", workshop=workshop, error=refused.message, name=name
         ), 400
     # The lobby lists who joined; during the rounds a late joiner re-plans others' seats.
-    if workshop.phase == "rounds":
+    # Someone waiting to be admitted changes nothing but the facilitator's list.
+    if workshop.phase == "rounds" and participant.admitted:
         notify_changed(workshop.id, everyone=True)
     else:
         notify_joined(workshop.id, participant.id, role=participant.role)

@@ -87,15 +87,21 @@ def test_upgrade_from_the_first_revision_keeps_every_row(bare_app: Flask) -> Non
     db.session.remove()
     assert migrations.current_revision() == migrations.head_revision()
     after = snapshot()
-    # The workshop row gained the organiser columns at the end; everything else is as it was.
-    assert after["workshop"][0][: len(before["workshop"][0])] == before["workshop"][0]
-    assert {k: v for k, v in after.items() if k != "workshop"} == {
-        k: v for k, v in before.items() if k != "workshop"
+    # The workshop and participant rows gained columns at the end; everything else is as it was.
+    grown = ("workshop", "participant")
+    for table in grown:
+        assert after[table][0][: len(before[table][0])] == before[table][0]
+    assert {k: v for k, v in after.items() if k not in grown} == {
+        k: v for k, v in before.items() if k not in grown
     }
     columns = db.session.execute(
         text("SELECT owner_id, archived, retention_days, names_erased_at FROM workshop")
     ).one()
     assert tuple(columns) == (None, 0, 30, None)
+    # Everyone who joined before "who may vote" existed was admitted and took part.
+    assert db.session.execute(text("SELECT joining_open FROM workshop")).scalar() == 1
+    access = db.session.execute(text("SELECT admitted, joined_late FROM participant")).one()
+    assert tuple(access) == (1, 0)
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []

@@ -56,12 +56,13 @@
     if (previous.view === "tablet") {
       return Object.assign(base, {
         me: previous.me, seat: Object.assign({}, view.seat, { at_home: true }), next_seat: null,
-        free_roles: [], has_voted: false,
+        free_roles: [], has_voted: false, waiting: false,
         notes: view.notes.map(function (n) { return Object.assign({}, n, { mine: true }); }),
       });
     }
     const personal = push.people[String(previous.me.id)];
-    if (!personal) return null;
+    // Someone waiting sees no table's form: their screen comes from sync alone.
+    if (!personal || personal.waiting) return null;
     const home = view.tables[String(personal.home)];
     const next = personal.next;
     return Object.assign(base, {
@@ -73,6 +74,7 @@
       free_roles: personal.role === "member" ? view.free_roles : [],
       notes: view.notes.map(function (n) { return Object.assign({}, n, { mine: personal.mine.indexOf(n.id) >= 0 }); }),
       has_voted: previous.has_voted,
+      waiting: false,
     });
   }
 

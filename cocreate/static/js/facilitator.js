@@ -89,6 +89,9 @@
     if (target) act(target.dataset.event);
   });
 
+  // Joining open or closed is one event with a flag; the buttons name what they do.
+  const JOINING = { open_joining: true, close_joining: false };
+
   function tableName(id) {
     const table = snap.tables.find((x) => x.id === id);
     return table ? t("Table %(number)s — %(name)s", { number: table.number, name: table.name }) : "";
@@ -100,6 +103,52 @@
     return "";
   }
 
+  /* Who joined late and who waits to be admitted, next to the name. */
+  function accessTags(p) {
+    return (p.waiting ? '<span class="tag waiting">' + t("waiting") + "</span>" : "") +
+      (p.late ? '<span class="tag late">' + t("joined late") + "</span>" : "");
+  }
+
+  function admitButton(p) {
+    return p.waiting ? ' <button data-admit="' + p.id + '" aria-label="' + t("Admit %(name)s", { name: esc(p.name) }) + '">' + t("Admit") + "</button>" : "";
+  }
+
+  /*
+   * Who may take part, at the top of the control view until the vote closes: whether joining
+   * is open, and everyone waiting to be admitted, each with an Admit button.
+   */
+  function accessPanel() {
+    const s = snap;
+    if (["lobby", "rounds", "consolidation", "voting"].indexOf(s.workshop.phase) < 0) return "";
+    const waiting = s.participants.filter((p) => p.waiting && p.present);
+    const state = s.joining_open
+      ? t("Joining is open: newcomers take part at once.")
+      : t("Joining is closed: newcomers wait until you admit them.");
+    let html = '<section class="access" id="access" aria-labelledby="access-state"><p id="access-state"><strong>' + state + "</strong> " +
+      button(s.joining_open ? "close_joining" : "open_joining", s.joining_open ? t("Close joining") : t("Reopen joining"), "secondary") + "</p>";
+    if (waiting.length) {
+      html += '<h2 id="waiting-heading">' + t("Waiting to be admitted (%(count)s)", { count: waiting.length }) + '</h2><ul class="waiting-list" id="waiting-list" aria-labelledby="waiting-heading">' +
+        waiting.map(function (p) {
+          return '<li class="person" data-waiting="' + p.id + '"><span class="person-name">' + esc(p.name) + "</span>" + accessTags(p) + admitButton(p) +
+            ' <button class="secondary" data-dismiss="' + p.id + '" aria-label="' + t("Not here: %(name)s", { name: esc(p.name) }) + '">' + t("Not here") + "</button></li>";
+        }).join("") + "</ul>";
+    }
+    return html + "</section>";
+  }
+
+  /* After the rounds: presence and admission only (roles and homes are settled). */
+  function presenceControls(p) {
+    return '<li class="person' + (p.present ? "" : " gone") + '"><span class="person-name">' + esc(p.name) + "</span>" + accessTags(p) +
+      ' <label class="present"><input type="checkbox" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label>" + admitButton(p) + "</li>";
+  }
+
+  function peoplePanel() {
+    const taking = snap.participants.filter((p) => p.present && !p.waiting).length;
+    return '<details class="people"' + (peopleOpen ? " open" : "") + ' id="people"><summary>' +
+      t("People: mark as gone or here, admit latecomers (%(count)s take part)", { count: taking }) + '</summary><ul class="people-list">' +
+      snap.participants.map(presenceControls).join("") + "</ul></details>";
+  }
+
   /* Role, home table and presence of one person: the facilitator's hand on the plan. */
   function personControls(p) {
     const s = snap;
@@ -108,17 +157,17 @@
       '<option value="' + role + '"' + (p.role === role ? " selected" : "") + ">" + esc(roleLabel(role)) + "</option>").join("");
     const tables = s.tables.map((table) =>
       '<option value="' + table.id + '"' + (p.home_table_id === table.id ? " selected" : "") + ">" + table.number + ". " + esc(table.name) + "</option>").join("");
-    return '<li class="person' + (p.present ? "" : " gone") + '"><span class="person-name">' + esc(p.name) + "</span>" +
+    return '<li class="person' + (p.present ? "" : " gone") + '"><span class="person-name">' + esc(p.name) + "</span>" + accessTags(p) +
       ' <select aria-label="' + t("Role of %(name)s", { name: esc(p.name) }) + '" data-role-for="' + p.id + '"' + (p.present ? "" : " disabled") + ">" + roles + "</select>" +
       ' <select aria-label="' + t("Home table of %(name)s", { name: esc(p.name) }) + '" data-home-for="' + p.id + '">' + tables + "</select>" +
-      ' <label class="present"><input type="checkbox" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label></li>";
+      ' <label class="present"><input type="checkbox" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label>" + admitButton(p) + "</li>";
   }
 
   function peopleByTable() {
     const s = snap;
     if (presenting) {
       return '<div class="tables-grid" id="people-grid">' + s.tables.map(function (table) {
-        const people = s.participants.filter((p) => p.home_table_id === table.id && p.present);
+        const people = s.participants.filter((p) => p.home_table_id === table.id && p.present && !p.waiting);
         return '<section class="table-card" data-table="' + table.id + '"><h3>' + table.number + ". " + esc(table.name) + "</h3>" +
           (table.topic ? '<p class="topic">' + esc(table.topic) + "</p>" : "") + "<ul>" +
           people.map((p) => "<li>" + esc(p.name) + roleTag(p.role) + "</li>").join("") + "</ul></section>";
@@ -204,7 +253,7 @@
     const candidates = s.notes.filter((n) => n.field === s.workshop.challenge_field && !listed.has(n.id));
     const full = s.challenges.length >= s.workshop.shortlist_size;
     const options = s.challenges.map((c, i) => '<option value="' + c.id + '">' + (i + 1) + ". " + esc(c.text.slice(0, 60)) + "</option>").join("");
-    let html = "<h1>" + t("Shortlist") + "</h1>" + ballotSettings(s.workshop.ballot) + '<div class="consolidation"><section><h2>' +
+    let html = "<h1>" + t("Shortlist") + "</h1>" + ballotSettings(s.workshop.ballot) + peoplePanel() + '<div class="consolidation"><section><h2>' +
       t("%(field)s from the tables (%(count)s)", { field: esc(fieldLabel(s.workshop.challenge_field)), count: candidates.length }) + "</h2>";
     html += candidates.map(function (n) {
       return '<div class="candidate" data-note="' + n.id + '"><div class="small">' + esc(tableName(n.table_id)) + " · " + t("round %(number)s", { number: n.round }) + "</div><div>" + esc(n.text) + '</div><div class="tools">' +
@@ -241,7 +290,10 @@
 
   stage.addEventListener("click", function (event) {
     const target = event.target;
-    if (target.dataset.addNote) act("shortlist_add", { note_id: Number(target.dataset.addNote) });
+    if (target.dataset.event in JOINING) act("set_joining", { open: JOINING[target.dataset.event] });
+    else if (target.dataset.admit) act("admit", { participant_id: Number(target.dataset.admit) });
+    else if (target.dataset.dismiss) act("set_present", { participant_id: Number(target.dataset.dismiss), present: false });
+    else if (target.dataset.addNote) act("shortlist_add", { note_id: Number(target.dataset.addNote) });
     else if (target.dataset.mergeNote) {
       const select = stage.querySelector('select[data-merge-target="' + target.dataset.mergeNote + '"]');
       act("shortlist_merge", { note_id: Number(target.dataset.mergeNote), challenge_id: Number(select.value) });
@@ -275,14 +327,18 @@
     }
     if (event.target.id !== "add-own") return;
     event.preventDefault();
-    const ack = await act("shortlist_add", { text: document.getElementById("own-text").value });
-    if (ack.ok) document.getElementById("own-text").value = "";
+    const text = document.getElementById("own-text").value;
+    const ack = await act("shortlist_add", { text: text });
+    // The push with the new item may come first; keep anything typed since.
+    const own = document.getElementById("own-text");
+    if (ack.ok && own && own.value === text) own.value = "";
   });
 
   function renderVoting() {
     const s = snap;
     return "<h1>" + t("Vote on your phone") + '</h1><p class="turnout" id="turnout">' + t("%(voted)s of %(eligible)s have voted", { voted: s.turnout.voted, eligible: s.turnout.eligible }) + "</p>" +
-      '<ol class="shortlist">' + s.challenges.map((c) => '<li class="shortlist-item">' + esc(c.text) + "</li>").join("") + "</ol>";
+      '<ol class="shortlist">' + s.challenges.map((c) => '<li class="shortlist-item">' + esc(c.text) + "</li>").join("") + "</ol>" +
+      (presenting ? "" : peoplePanel());
   }
 
   function renderResults() {
@@ -306,11 +362,11 @@
     document.body.dataset.phase = snap.workshop.phase;
     renderActions();
     const phase = snap.workshop.phase;
-    const html = phase === "lobby" ? renderLobby()
+    const html = (presenting ? "" : accessPanel()) + (phase === "lobby" ? renderLobby()
       : phase === "rounds" ? renderRounds()
       : phase === "consolidation" ? renderConsolidation()
       : phase === "voting" ? renderVoting()
-      : snap.results ? renderResults() : "<h1>" + t("Closed") + "</h1>";
+      : snap.results ? renderResults() : "<h1>" + t("Closed") + "</h1>");
     // Keep a half-typed wording in the shortlist editor when others change things.
     const active = document.activeElement;
     const keep = active && stage.contains(active) && active.id && active.tagName === "INPUT"

@@ -27,12 +27,22 @@
   }
   function saveOutbox(items) { localStorage.setItem(outboxKey, JSON.stringify(items)); }
 
+  // Notes typed offline go out together when the Wi-Fi returns; past the server's rate limit
+  // (a burst, then one a second) they wait in the outbox and go out a moment later.
+  let flushing = false;
   async function flushOutbox() {
-    for (const item of outbox()) {
-      const ack = await conn.act("add_note", item);
-      if (ack.offline) return;
-      saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
-      if (!ack.ok) showNoteError(ack.error);
+    if (flushing) return;
+    flushing = true;
+    try {
+      for (const item of outbox()) {
+        const ack = await conn.act("add_note", item);
+        if (ack.offline) return;
+        if (ack.retry_after) { setTimeout(flushOutbox, ack.retry_after * 1000); return; }
+        saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
+        if (!ack.ok) showNoteError(ack.error);
+      }
+    } finally {
+      flushing = false;
     }
   }
 
@@ -53,6 +63,12 @@
     if (ack.offline) {
       el("note-text").value = "";
       showNoteError(t("Saved on this phone; it will be sent when the connection returns."));
+      return;
+    }
+    if (ack.retry_after) {  // too many at once: kept in the outbox, sent in a moment
+      el("note-text").value = "";
+      showNoteError(t("Saved on this phone; it will be sent in a moment."));
+      setTimeout(flushOutbox, ack.retry_after * 1000);
       return;
     }
     saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
@@ -94,6 +110,8 @@
   function render() {
     if (!snap) return;
     document.body.dataset.phase = snap.workshop.phase;
+    document.body.dataset.waiting = snap.waiting ? "yes" : "no";
+    if (snap.waiting) { renderWaiting(); return; }
     renderInstruction();
     renderNotes();
     renderBallot();
@@ -160,6 +178,18 @@
       html += '<h1 class="where" id="where">' + (phase === "closed" ? t("The workshop is closed") : t("The result")) + "</h1>";
     }
     setInstruction(html);
+  }
+
+  /* Joined while joining was closed: nothing to do but wait to be let in. The facilitator's
+   * Admit brings a push that replaces this screen, no reload needed. */
+  function renderWaiting() {
+    const s = snap;
+    setInstruction('<p class="sub">' + esc(s.workshop.title) + " · " + esc(s.me.name) + "</p>" +
+      '<h1 class="where" id="where">' + t("Waiting for the facilitator") + "</h1>" +
+      '<p class="prompt" id="waiting">' + t("You joined after joining closed. The facilitator will let you in; this screen changes by itself when they do.") + "</p>");
+    el("notes-panel").hidden = true;
+    el("ballot-panel").hidden = true;
+    el("results-panel").hidden = true;
   }
 
   // Re-render the instruction only when it changed, so screen readers announce real news
