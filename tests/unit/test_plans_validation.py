@@ -414,12 +414,12 @@ CASES = {
         '"karla" is already used by participants[1]. Each participant name must be different.',
     ),
     "voter codes as text": Case(
-        edit('challenge_field = "challenges"', 'challenge_field = "challenges"\nvoter_codes = "yes"'),
+        edit("min_ballots = 3", 'min_ballots = 3\nvoter_codes = "yes"'),
         "vote.voter_codes",
         'Must be true or false (without quotes), not text ("yes").',
     ),
     "voter codes as a number": Case(
-        edit('challenge_field = "challenges"', 'challenge_field = "challenges"\nvoter_codes = 1'),
+        edit("min_ballots = 3", "min_ballots = 3\nvoter_codes = 1"),
         "vote.voter_codes",
         "Must be true or false (without quotes), not a number (1).",
     ),
