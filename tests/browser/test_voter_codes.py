@@ -78,6 +78,7 @@ def test_a_phone_types_its_voter_code_and_votes_once(
     assert all(CODE.match(code) for code in codes), codes
     sheet.screenshot(path=screenshots_dir / "voter-codes-sheet.png", full_page=True)
     expect(projector.locator("#voter-codes-count")).to_have_text("3 printed")
+    projector.screenshot(path=screenshots_dir / "voter-codes-facilitator.png")
 
     projector.click("button[data-event=open_vote]")
     expect(projector.locator("#turnout")).to_have_text("0 of 2 have voted")
