@@ -66,6 +66,7 @@ def workshop_archive(export: WorkshopExport) -> dict[str, Any]:
             "points_budget": export.vote.points_budget,
             "points_per_item": export.vote.points_per_item,
             "approvals_max": export.vote.approvals_max,
+            "voter_codes": export.vote.voter_codes,
         },
         "roster": None
         if export.roster is None
@@ -101,6 +102,8 @@ def workshop_archive(export: WorkshopExport) -> dict[str, Any]:
             "eligible": export.turnout.eligible,
             "ballots": export.turnout.ballots,
             "min_ballots": export.turnout.min_ballots,
+            "codes_printed": export.turnout.codes_printed,
+            "codes_used": export.turnout.codes_used,
         },
         "results": {
             "method": results.method,

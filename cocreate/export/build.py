@@ -32,6 +32,7 @@ from cocreate.export.data import (
 )
 from cocreate.i18n import _
 from cocreate.plans import PlanError, parse_plan, plan_to_toml
+from cocreate.voting import codes as voter_codes
 from cocreate.voting import services as voting
 from cocreate.voting.explain import compare_borda_schulze
 from cocreate.voting.models import Ballot
@@ -65,6 +66,7 @@ def build_export(workshop: Workshop, *, include_names: bool = False) -> Workshop
     challenge_ref = {str(c.id): i for i, c in enumerate(workshop.challenges, start=1)}
     ballots = _shuffled_ballots(workshop, challenge_ref)
     counted = voting.turnout(workshop)
+    codes = voter_codes.code_counts(workshop) if workshop.voter_codes else None
     return WorkshopExport(
         title=workshop.title,
         language=workshop.language,
@@ -94,6 +96,7 @@ def build_export(workshop: Workshop, *, include_names: bool = False) -> Workshop
             points_budget=workshop.points_budget,
             points_per_item=workshop.points_per_item,
             approvals_max=workshop.approvals_max,
+            voter_codes=workshop.voter_codes,
         ),
         participants=tuple(
             ParticipantData(
@@ -132,6 +135,8 @@ def build_export(workshop: Workshop, *, include_names: bool = False) -> Workshop
             eligible=counted.eligible,
             ballots=outcome.ballots,
             min_ballots=workshop.min_ballots,
+            codes_printed=codes.printed if codes else None,
+            codes_used=codes.used if codes else None,
         ),
         results=_results(workshop, outcome, challenge_ref, ballots),
         names_included=include_names,

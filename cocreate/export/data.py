@@ -52,6 +52,8 @@ class VoteSettings:
     points_budget: int
     points_per_item: int
     approvals_max: int
+    # False: one ballot per joined phone; True: one ballot per printed one-time voter code.
+    voter_codes: bool = False
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,9 @@ class TurnoutData:
     eligible: int
     ballots: int
     min_ballots: int
+    # With voter codes only: how many were printed, and how many ballots spent one.
+    codes_printed: int | None = None
+    codes_used: int | None = None
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cocreate.export.data import WorkshopExport
 from cocreate.export.results_csv import plain_number
-from cocreate.export.texts import long_date, texts_for
+from cocreate.export.texts import long_date, texts_for, voting_mode
 from cocreate.voting.explain import describe_comparison, method_sentence
 
 TEMPLATES: Final = Path(__file__).resolve().parent.parent / "templates" / "export"
@@ -91,6 +91,9 @@ def results_report(export: WorkshopExport) -> str:
             eligible=turnout.eligible,
             percent=percent,
             ballots=turnout.ballots,
+        ),
+        voting_mode=voting_mode(
+            export.vote.voter_codes, turnout.codes_printed, turnout.codes_used, export.language
         ),
         method_sentence=method_sentence(
             export.results.method, len(export.challenges), export.language

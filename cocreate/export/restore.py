@@ -85,6 +85,8 @@ def _plan(data: Mapping[str, Any]) -> Plan:
             ballot=_text(vote["ballot"]),
             min_ballots=int(vote["min_ballots"]),
             challenge_field=_text(vote["challenge_field"]),
+            # Archives written before voter codes existed were all one ballot per phone.
+            voter_codes=vote.get("voter_codes", False),
         ),
         home_tables=_text(about["home_tables"]),
         participants=tuple(
@@ -139,6 +141,16 @@ def _check_references(data: Mapping[str, Any]) -> None:
     voted = data["turnout"]["voted"]
     if not isinstance(voted, int) or not 0 <= voted <= len(people):
         raise ValueError(f"turnout.voted must be 0 to {len(people)}, found {voted!r}")
+    _count(data["turnout"].get("codes_printed"))
+    _count(data["turnout"].get("codes_used"))
+
+
+def _count(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a count of voter codes, found {value!r}")
+    return value
 
 
 def _ids(entries: Sequence[Mapping[str, Any]], what: str) -> list[int]:
@@ -170,6 +182,9 @@ def _restore_state(workshop: Workshop, data: Mapping[str, Any]) -> None:
     workshop.points_budget = int(vote["points_budget"])
     workshop.points_per_item = int(vote["points_per_item"])
     workshop.approvals_max = int(vote["approvals_max"])
+    # The codes themselves were deleted when the vote closed; their counts are restored.
+    workshop.voter_codes_printed = _count(data["turnout"].get("codes_printed"))
+    workshop.voter_codes_used = _count(data["turnout"].get("codes_used"))
     for round_, archived in zip(workshop.rounds, data["rounds"], strict=True):
         round_.started_at = _time(archived["started_at"])
         round_.ended_at = _time(archived["ended_at"])

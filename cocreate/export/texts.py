@@ -20,6 +20,13 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "blev talt."
         ),
         "method": "Sådan blev der talt",
+        "voting_mode": "Stemmeafgivning",
+        "mode_phone": "Én stemmeseddel pr. tilmeldt telefon.",
+        "mode_codes": (
+            "Én stemmeseddel pr. trykt stemmekode: {printed} koder blev trykt, {used} blev brugt."
+        ),
+        "codes_printed": "Stemmekoder trykt",
+        "codes_used": "Stemmekoder brugt",
         "ranking": "Prioriteret liste",
         "chart_title": "Point pr. udfordring",
         "rank": "Plads",
@@ -65,6 +72,13 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
             "{voted} of {eligible} participants voted ({percent}%); {ballots} ballots were counted."
         ),
         "method": "How the vote was counted",
+        "voting_mode": "Voting",
+        "mode_phone": "One ballot per joined phone.",
+        "mode_codes": (
+            "One ballot per printed voter code: {printed} codes were printed, {used} were used."
+        ),
+        "codes_printed": "Voter codes printed",
+        "codes_used": "Voter codes used",
         "ranking": "Ranking",
         "chart_title": "Score per challenge",
         "rank": "Rank",
@@ -113,3 +127,11 @@ def long_date(day: date, language: str) -> str:
     words = texts_for(language)
     month = words["months"].split()[day.month - 1]
     return words["date"].format(day=day.day, month=month, year=day.year)
+
+
+def voting_mode(voter_codes: bool, printed: int | None, used: int | None, language: str) -> str:
+    """Which rule kept it to one ballot each: the joined phone, or a printed voter code."""
+    words = texts_for(language)
+    if not voter_codes:
+        return words["mode_phone"]
+    return words["mode_codes"].format(printed=printed or 0, used=used or 0)

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cocreate.export.data import WorkshopExport
 from cocreate.export.results_csv import plain_number
-from cocreate.export.texts import texts_for
+from cocreate.export.texts import texts_for, voting_mode
 
 SHEETS: Final = (
     "Ranking",
@@ -107,6 +107,23 @@ def results_workbook(export: WorkshopExport) -> bytes:
             [words["eligible"], export.turnout.eligible],
             [words["ballots"], export.turnout.ballots],
             [words["min_ballots"], export.turnout.min_ballots],
+            [
+                words["voting_mode"],
+                voting_mode(
+                    export.vote.voter_codes,
+                    export.turnout.codes_printed,
+                    export.turnout.codes_used,
+                    export.language,
+                ),
+            ],
+            *(
+                [
+                    [words["codes_printed"], export.turnout.codes_printed],
+                    [words["codes_used"], export.turnout.codes_used],
+                ]
+                if export.vote.voter_codes
+                else []
+            ),
         ],
         wide=(1,),
     )

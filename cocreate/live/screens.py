@@ -25,6 +25,7 @@ from cocreate.db import db
 from cocreate.i18n import LANGUAGES, _, current_language
 from cocreate.rotation import score_plan
 from cocreate.timeutil import to_epoch_ms, utcnow
+from cocreate.voting import codes as voter_codes
 from cocreate.voting import services as voting
 from cocreate.voting.explain import method_sentence
 from cocreate.workshop import services as workshop_services
@@ -438,6 +439,7 @@ def facilitator_snapshot(
         "notes": [_note_info(n) for n in notes],
         "challenges": [_challenge_info(c) for c in workshop.challenges],
         "turnout": _turnout_info(workshop),
+        "voter_codes": _voter_codes_info(workshop),
         "results": in_language(_results_in_every_language(workshop), current_language()),
         "server_now": to_epoch_ms(utcnow()),
     }
@@ -516,6 +518,8 @@ def _workshop_info(workshop: Workshop) -> dict[str, Any]:
             "points_budget": workshop.points_budget,
             "points_per_item": workshop.points_per_item,
             "approvals_max": workshop.approvals_max,
+            # The phone asks for a printed one-time code with the ballot.
+            "voter_codes": workshop.voter_codes,
         },
     }
 
@@ -627,11 +631,23 @@ def _challenge_info(challenge: Any) -> dict[str, Any]:
     }
 
 
-def _turnout_info(workshop: Workshop) -> dict[str, int] | None:
+def _turnout_info(workshop: Workshop) -> dict[str, int | None] | None:
     if workshop.phase not in ("voting", "results", "closed"):
         return None
     counted = voting.turnout(workshop)
-    return {"voted": counted.voted, "eligible": counted.eligible}
+    # Codes used change with every ballot, like the turnout, so they are pushed with it.
+    used = voter_codes.code_counts(workshop).used if workshop.voter_codes else None
+    return {"voted": counted.voted, "eligible": counted.eligible, "codes_used": used}
+
+
+def _voter_codes_info(workshop: Workshop) -> dict[str, int] | None:
+    """How many one-time voter codes were printed, and how many to print next by default."""
+    if not workshop.voter_codes:
+        return None
+    return {
+        "printed": workshop.voter_codes_printed,
+        "suggested": voter_codes.suggested_count(workshop),
+    }
 
 
 def _results_in_every_language(workshop: Workshop) -> dict[str, Any] | None:

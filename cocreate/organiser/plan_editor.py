@@ -7,8 +7,8 @@ plan-file parser refuses, with the same message and the same field path
 (``rounds[2].minutes``), which the page uses to put the message next to the field.
 
 Before the workshop starts everything may change. After that only what cannot confuse the
-room: the minutes and prompts of rounds not yet started, and the shortlist size until the
-vote opens.
+room: the minutes and prompts of rounds not yet started, and the shortlist size and voter
+codes until the vote opens.
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def plan_from_workshop(workshop: Workshop) -> Plan:
             ballot=workshop.ballot_type,
             min_ballots=workshop.min_ballots,
             challenge_field=workshop.challenge_field,
+            voter_codes=workshop.voter_codes,
         ),
         home_tables=workshop.home_tables,
         participants=tuple(
@@ -112,6 +113,7 @@ def plan_from_form(form: FormData, participants: tuple[ParticipantPlan, ...]) ->
             ballot=text("ballot"),
             min_ballots=_whole_number(text("min_ballots")),  # type: ignore[arg-type]
             challenge_field=text("challenge_field"),
+            voter_codes=form.get("voter_codes") is not None,  # a checkbox: sent only when ticked
         ),
         home_tables=text("home_tables"),
         participants=participants,
@@ -188,6 +190,7 @@ def _apply_whole_plan(workshop: Workshop, plan: Plan) -> None:
     workshop.vote_method = plan.vote.method
     workshop.ballot_type = plan.vote.ballot
     workshop.min_ballots = plan.vote.min_ballots
+    workshop.voter_codes = plan.vote.voter_codes
     workshop.roster = [
         {"name": p.name, "table": p.table, "role": p.role} for p in plan.participants
     ]
@@ -230,7 +233,7 @@ def _apply_live_changes(workshop: Workshop, plan: Plan) -> None:
             _(
                 "The workshop has started, so this can no longer change. You can still change "
                 "the minutes and prompts of rounds that have not started, and the shortlist "
-                "size until the vote opens."
+                "size and voter codes until the vote opens."
             ),
         )
     if plan.vote.shortlist_size < len(workshop.challenges):
@@ -247,6 +250,7 @@ def _apply_live_changes(workshop: Workshop, plan: Plan) -> None:
         round_.prompt = round_plan.prompt
         round_.minutes = round_plan.minutes
     workshop.shortlist_size = plan.vote.shortlist_size
+    workshop.voter_codes = plan.vote.voter_codes
 
 
 def _locked_differences(workshop: Workshop, current: Plan, plan: Plan) -> list[str]:
@@ -272,13 +276,16 @@ def _locked_differences(workshop: Workshop, current: Plan, plan: Plan) -> list[s
     if current.fields != plan.fields:
         changed.append("fields")
     vote_before, vote_after = current.vote, plan.vote
-    if replace(vote_before, shortlist_size=0) != replace(vote_after, shortlist_size=0):
+    # The shortlist size and voter codes stay open until the vote opens.
+    open_until_vote = {"shortlist_size": 0, "voter_codes": False}
+    if replace(vote_before, **open_until_vote) != replace(vote_after, **open_until_vote):
         changed.append("vote")
-    if (
-        vote_before.shortlist_size != vote_after.shortlist_size
-        and workshop.phase not in PHASES_BEFORE_VOTE
-    ):
-        changed.append("vote.shortlist_size")
+    for name in open_until_vote:
+        if (
+            getattr(vote_before, name) != getattr(vote_after, name)
+            and workshop.phase not in PHASES_BEFORE_VOTE
+        ):
+            changed.append(f"vote.{name}")
     if current.participants != plan.participants:
         changed.append("participants")
     return changed

@@ -54,6 +54,7 @@ NOT_AN_ENTRY: Final = N_("Must be an entry with settings: start it with [[{name}
 NOT_TEXT: Final = N_("Must be text in double quotes, not {actual}.")
 NOT_NUMBER: Final = N_("Must be a number, not {actual}.")
 NOT_WHOLE_NUMBER: Final = N_("Must be a whole number, not {actual}.")
+NOT_TRUE_FALSE: Final = N_("Must be true or false (without quotes), not {actual}.")
 NOT_A_TUPLE: Final = N_("Must be a list, not {actual}.")
 EMPTY: Final = N_("Must not be empty.")
 TOO_LONG: Final = N_("Is too long: {length} characters, at most {limit} allowed.")

@@ -34,6 +34,8 @@ DEFAULT_HOME_TABLES: Final = "balanced"
 DEFAULT_METHOD: Final = "borda"
 DEFAULT_SHORTLIST_SIZE: Final = 7
 DEFAULT_MIN_BALLOTS: Final = 3
+# Off: one ballot per joined phone. On: each ballot also spends a one-time printed voter code.
+DEFAULT_VOTER_CODES: Final = False
 DEFAULT_CHALLENGE_FIELD: Final = "challenges"
 DEFAULT_PARTICIPANT_ROLE: Final = "member"
 
@@ -121,6 +123,7 @@ class VotePlan(_Canonical):
     ballot: str
     min_ballots: int
     challenge_field: str
+    voter_codes: bool = DEFAULT_VOTER_CODES
 
 
 @dataclass(frozen=True)

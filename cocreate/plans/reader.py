@@ -24,6 +24,7 @@ from cocreate.plans.model import (
     DEFAULT_MIN_BALLOTS,
     DEFAULT_PARTICIPANT_ROLE,
     DEFAULT_SHORTLIST_SIZE,
+    DEFAULT_VOTER_CODES,
     FieldPlan,
     ParticipantPlan,
     Plan,
@@ -66,7 +67,14 @@ SHAPES: Final[dict[str, _Shape]] = {
     "vote": _Shape(
         is_list=False,
         required=(),
-        optional=("shortlist_size", "method", "ballot", "min_ballots", "challenge_field"),
+        optional=(
+            "shortlist_size",
+            "method",
+            "ballot",
+            "min_ballots",
+            "challenge_field",
+            "voter_codes",
+        ),
     ),
     "participants": _Shape(is_list=True, required=("name", "table"), optional=("role",)),
 }
@@ -255,6 +263,7 @@ class _Reader:
             ballot=vote.get("ballot", usual_ballot or BALLOT_FOR_METHOD[DEFAULT_METHOD]),
             min_ballots=vote.get("min_ballots", DEFAULT_MIN_BALLOTS),
             challenge_field=vote.get("challenge_field", default_challenge_field(keys)),
+            voter_codes=vote.get("voter_codes", DEFAULT_VOTER_CODES),
         )
 
     def participants(self, entries: list[Section], plan: Plan) -> tuple[ParticipantPlan, ...]:

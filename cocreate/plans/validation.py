@@ -123,6 +123,7 @@ class _Validator:
                 value=msg.quoted(challenge_field),
                 allowed=msg.listing(field_keys),
             )
+        self.true_or_false("vote.voter_codes", vote.voter_codes)
 
     def check_participants(self, plan: Plan) -> None:
         self.count("participants", plan.participants, (0, MAX_PARTICIPANTS), "participants")
@@ -178,6 +179,11 @@ class _Validator:
             self.fail(field, msg.NUMBER_RANGE, minimum=minimum, maximum=maximum, value=value)
         if value < minimum:
             self.fail(field, msg.NUMBER_TOO_SMALL, minimum=minimum, value=value)
+        return value
+
+    def true_or_false(self, field: str, value: object) -> bool:
+        if not isinstance(value, bool):
+            self.fail(field, msg.NOT_TRUE_FALSE, actual=msg.describe(value))
         return value
 
     def count(self, field: str, entries: object, limits: tuple[int, int], what: str) -> None:

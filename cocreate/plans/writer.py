@@ -65,6 +65,7 @@ def plan_to_toml(plan: Plan) -> str:
         _setting("ballot", vote.ballot),
         _setting("min_ballots", vote.min_ballots),
         _setting("challenge_field", vote.challenge_field),
+        _setting("voter_codes", vote.voter_codes),
     ]
     for person in plan.participants:
         lines += [
@@ -82,6 +83,8 @@ def _setting(key: str, value: str | float) -> str:
 
 
 def _value(value: str | float) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, float) and value.is_integer():

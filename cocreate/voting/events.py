@@ -8,7 +8,7 @@ from flask_socketio import SocketIO
 
 from cocreate.live import notify_changed, notify_voted
 from cocreate.live.actors import facilitator_event, participant_event
-from cocreate.voting import services
+from cocreate.voting import codes, services
 from cocreate.workshop.models import Participant, Workshop
 
 
@@ -44,10 +44,18 @@ def register_voting_events(sio: SocketIO) -> None:
         )
         notify_changed(workshop.id, everyone=True)
 
+    @sio.on("set_voter_codes")
+    @facilitator_event
+    def set_voter_codes(workshop: Workshop, payload: dict[str, Any]) -> None:
+        codes.set_voter_codes(workshop, payload.get("on"))
+        notify_changed(workshop.id, everyone=True)
+
     @sio.on("cast_ballot")
     @participant_event
     def cast_ballot(participant: Participant, payload: dict[str, Any]) -> dict[str, Any]:
-        outcome = services.cast_ballot(participant, payload.get("choice"))
+        outcome = services.cast_ballot(
+            participant, payload.get("choice"), payload.get("voter_code")
+        )
         # Only the turnout changes for others: the facilitator's screen shows it.
         notify_voted(participant.workshop_id, participant.id)
         return {"already_counted": outcome.already_counted, "receipt": outcome.receipt}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cocreate.db import db
@@ -39,3 +39,21 @@ class VoterRollEntry(db.Model):
     participant_id: Mapped[int] = mapped_column(
         ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True
     )
+
+
+class VoterCode(db.Model):
+    """A printed one-time voter code, as a keyed hash only: no name, no time, no ballot.
+
+    Nothing points from here to a ballot or back. Rows are stored in hash order (WITHOUT ROWID),
+    which says nothing about when a code was printed or spent, and every row of a workshop is
+    deleted when its vote closes (only the counts stay, in the workshop row).
+    """
+
+    __tablename__ = "voter_code"
+    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_with_rowid": False}
+
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    spent: Mapped[bool] = mapped_column(default=False, server_default=false())

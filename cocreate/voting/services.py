@@ -13,6 +13,7 @@ from cocreate.db import clear_sqlite_journal, db
 from cocreate.errors import ActionRefused
 from cocreate.i18n import LANGUAGES, _, current_language
 from cocreate.plans import BALLOT_FOR_METHOD
+from cocreate.voting import codes
 from cocreate.voting.explain import compare_borda_schulze, describe_comparison, robustness
 from cocreate.voting.models import Ballot, VoterRollEntry
 from cocreate.voting.tally import InvalidBallot, TallyResult, tally, validate_ballot
@@ -49,6 +50,9 @@ def open_vote(workshop: Workshop) -> None:
         raise ActionRefused(_("The vote opens after the shortlist is made."))
     if len(workshop.challenges) < 2:
         raise ActionRefused(_("Put at least two challenges on the shortlist before the vote."))
+    if workshop.voter_codes and workshop.voter_codes_printed == 0:
+        # Nobody could vote: every ballot needs a printed code.
+        raise ActionRefused(_("Print the voter codes before opening the vote."))
     workshop.phase = "voting"
     db.session.commit()
 
@@ -96,14 +100,17 @@ def set_ballot(
     db.session.commit()
 
 
-def cast_ballot(participant: Participant, choice: object) -> CastOutcome:
+def cast_ballot(participant: Participant, choice: object, voter_code: object = None) -> CastOutcome:
     """Store one anonymous ballot and tick the voter roll in the same transaction. Only
-    someone present and admitted votes, checked by that transaction's own write."""
+    someone present and admitted votes, checked by that transaction's own write; with voter
+    codes on, the same transaction also spends the code (codes.spend_voter_code)."""
     workshop = participant.workshop
     if has_voted(participant):
         return CastOutcome(already_counted=True)
     _require_may_vote(participant)
     stored = _checked_choice(workshop, choice)
+    if workshop.voter_codes:
+        codes.spend_voter_code(workshop, voter_code)
     receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
     try:
         ticked = cast(
@@ -125,7 +132,8 @@ def cast_ballot(participant: Participant, choice: object) -> CastOutcome:
         )
         db.session.commit()
     except IntegrityError:
-        # The same phone sent twice at once: the roll's primary key let only one through.
+        # The same phone sent twice at once: the roll's primary key let only one through (and
+        # the rollback leaves the second one's voter code unspent).
         db.session.rollback()
         return CastOutcome(already_counted=True)
     return CastOutcome(already_counted=False, receipt=receipt)
@@ -231,6 +239,8 @@ def close_vote(workshop: Workshop) -> None:
         raise ActionRefused(_("The vote is not open."))
     workshop.phase = "results"
     _reshuffle_ballots(workshop)
+    # The codes' rows go in the same transaction, before the journal is emptied.
+    codes.discard_codes(workshop)
     db.session.flush()
     # Tallied once, here: every screen and every reconnecting phone reads the stored ranking.
     workshop.results_json = _results_record(workshop)

@@ -42,6 +42,11 @@ class Workshop(db.Model):
     points_budget: Mapped[int] = mapped_column(default=5)
     points_per_item: Mapped[int] = mapped_column(default=3)
     approvals_max: Mapped[int] = mapped_column(default=3)
+    # One person, one ballot: each ballot also spends a printed one-time voter code
+    # (cocreate.voting.codes). Counted here, because the codes themselves are deleted at close.
+    voter_codes: Mapped[bool] = mapped_column(default=False, server_default=false())
+    voter_codes_printed: Mapped[int] = mapped_column(default=0, server_default="0")
+    voter_codes_used: Mapped[int] = mapped_column(default=0, server_default="0")
     phase: Mapped[str] = mapped_column(String(16), default="lobby")
     # -1 until the first round starts; then the position of the current (or last ended) round.
     current_round: Mapped[int] = mapped_column(default=-1)

@@ -73,6 +73,7 @@ def create_workshop(plan: Plan, plan_toml: str | None = None) -> Workshop:
         vote_method=plan.vote.method,
         ballot_type=plan.vote.ballot,
         min_ballots=plan.vote.min_ballots,
+        voter_codes=plan.vote.voter_codes,
         phase="lobby",
     )
     workshop.tables = [

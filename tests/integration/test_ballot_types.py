@@ -105,6 +105,7 @@ def test_ballot_settings_are_checked_and_frozen_once_the_vote_opens(
         "points_budget": 5,
         "points_per_item": 3,
         "approvals_max": 3,
+        "voter_codes": False,
     }
 
 

@@ -187,7 +187,8 @@ def test_xlsx_holds_ranking_ballots_pairwise_challenges_forms_and_turnout(
     assert formula_cell.data_type == "s"  # a participant's "=" is text, not a formula
 
     turnout = {r[0]: r[1] for r in book["Turnout"].iter_rows(values_only=True)}
-    assert list(turnout.values()) == [5, 9, 5, 3]  # voted, eligible, ballots, min_ballots
+    # voted, eligible, ballots, min_ballots, and how one ballot each was kept
+    assert list(turnout.values()) == [5, 9, 5, 3, "Én stemmeseddel pr. tilmeldt telefon."]
 
 
 def test_every_download_link_serves_its_format(app: Flask, played: PlayedWorkshop) -> None:

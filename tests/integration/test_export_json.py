@@ -79,7 +79,15 @@ def test_archive_holds_the_whole_workshop_without_names(played: PlayedWorkshop) 
     assert [len(c["sources"]) for c in data["challenges"]] == [2, 1, 0]
     assert len(data["ballots"]) == len(KNOWN_BALLOTS)
     assert all(set(b) == {"receipt", "choice"} for b in data["ballots"])
-    assert data["turnout"] == {"voted": 5, "eligible": 9, "ballots": 5, "min_ballots": 3}
+    assert data["turnout"] == {
+        "voted": 5,
+        "eligible": 9,
+        "ballots": 5,
+        "min_ballots": 3,
+        "codes_printed": None,
+        "codes_used": None,
+    }
+    assert data["vote"]["voter_codes"] is False
     assert [(r["rank"], r["challenge"], r["score"]) for r in data["results"]["ranking"]] == [
         (1, 1, 11),
         (1, 2, 11),

@@ -36,6 +36,8 @@ def form_of(plan: Plan) -> MultiDict[str, str]:
             "challenge_field": plan.vote.challenge_field,
         }
     )
+    if plan.vote.voter_codes:
+        form["voter_codes"] = "on"  # a ticked checkbox; an unticked one sends nothing
     for table in plan.tables:
         form.add("table_name", table.name)
         form.add("table_topic", table.topic)
@@ -284,3 +286,33 @@ def test_after_the_start_future_rounds_and_the_shortlist_can_change(
     page = organiser.get(f"/organiser/workshops/{owned.id}/plan").get_data(as_text=True)
     assert re.search(r'id="workshop-title"[^>]*readonly', page)
     assert not re.search(r'id="rounds-2-minutes"[^>]*readonly', page)
+
+
+def test_voter_codes_are_ticked_in_the_editor_until_the_vote_opens(
+    organiser: FlaskClient, owned: Workshop, plan: Plan, join_phone: Any, facilitator: Any
+) -> None:
+    form = form_of(plan)
+    form["voter_codes"] = "on"
+    assert post_plan(organiser, owned, form).status_code == 303
+    db.session.expire_all()
+    assert owned.voter_codes is True
+    assert "voter_codes = true" in owned.plan_toml
+    page = organiser.get(f"/organiser/workshops/{owned.id}/plan").get_data(as_text=True)
+    assert re.search(r'id="vote-voter_codes"[^>]*checked', page)
+
+    started(owned, join_phone, facilitator)  # the rounds run: still open to change
+    del form["voter_codes"]
+    assert post_plan(organiser, owned, form).status_code == 303
+    db.session.expire_all()
+    assert owned.voter_codes is False
+
+    owned.phase = "voting"
+    db.session.commit()
+    form["voter_codes"] = "on"
+    refused = post_plan(organiser, owned, form)
+    assert refused.status_code == 400
+    assert 'href="#vote-voter_codes"' in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert owned.voter_codes is False
+    page = organiser.get(f"/organiser/workshops/{owned.id}/plan").get_data(as_text=True)
+    assert re.search(r'id="vote-voter_codes"[^>]*disabled', page)

@@ -171,7 +171,7 @@ def test_turnout_only_while_voting_then_ranked_result_with_ties(
     phones[1].act("cast_ballot", {"choice": [b, a, c]})
     phones[2].act("cast_ballot", {"choice": [c, a, b]})
     during = act(facilitator, "sync")["snapshot"]
-    assert during["turnout"] == {"voted": 3, "eligible": 6}
+    assert during["turnout"] == {"voted": 3, "eligible": 6, "codes_used": None}
     assert during["results"] is None and phones[3].snapshot()["results"] is None
 
     assert act(facilitator, "close_vote")["ok"]

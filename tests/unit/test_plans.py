@@ -151,6 +151,14 @@ def test_defaults_of_a_minimal_plan() -> None:
         shortlist_size=7, method="borda", ballot="ranking", min_ballots=3, challenge_field="notes"
     )
     assert plan.participants == ()
+    assert plan.vote.voter_codes is False  # one ballot per joined phone unless the plan says
+
+
+def test_voter_codes_are_read_and_written_back() -> None:
+    plan = parse_plan(minimal() + "\n[vote]\nvoter_codes = true\n")
+    assert plan.vote.voter_codes is True
+    assert "voter_codes = true" in plan_to_toml(plan)
+    assert parse_plan(plan_to_toml(plan)) == plan
 
 
 def test_english_plans_get_english_role_names() -> None:

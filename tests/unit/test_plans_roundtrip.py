@@ -83,6 +83,7 @@ def plans(draw: st.DrawFn) -> Plan:
             ballot=BALLOT_FOR_METHOD[method],
             min_ballots=draw(st.integers(min_value=1, max_value=10_000)),
             challenge_field=draw(st.sampled_from(keys)),
+            voter_codes=draw(st.booleans()),
         ),
         home_tables=draw(st.sampled_from(HOME_TABLES)),
         participants=tuple(participants),

@@ -413,6 +413,16 @@ CASES = {
         "participants[2].name",
         '"karla" is already used by participants[1]. Each participant name must be different.',
     ),
+    "voter codes as text": Case(
+        edit("min_ballots = 3", 'min_ballots = 3\nvoter_codes = "yes"'),
+        "vote.voter_codes",
+        'Must be true or false (without quotes), not text ("yes").',
+    ),
+    "voter codes as a number": Case(
+        edit("min_ballots = 3", "min_ballots = 3\nvoter_codes = 1"),
+        "vote.voter_codes",
+        "Must be true or false (without quotes), not a number (1).",
+    ),
     "two hosts at one table": Case(
         VALID + '\n[[participants]]\nname = "Bjørn"\ntable = "Gruppe 1"\nrole = "host"\n',
         "participants[2].role",

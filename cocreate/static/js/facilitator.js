@@ -253,7 +253,7 @@
     const candidates = s.notes.filter((n) => n.field === s.workshop.challenge_field && !listed.has(n.id));
     const full = s.challenges.length >= s.workshop.shortlist_size;
     const options = s.challenges.map((c, i) => '<option value="' + c.id + '">' + (i + 1) + ". " + esc(c.text.slice(0, 60)) + "</option>").join("");
-    let html = "<h1>" + t("Shortlist") + "</h1>" + ballotSettings(s.workshop.ballot) + peoplePanel() + '<div class="consolidation"><section><h2>' +
+    let html = "<h1>" + t("Shortlist") + "</h1>" + ballotSettings(s.workshop.ballot) + voterCodes() + peoplePanel() + '<div class="consolidation"><section><h2>' +
       t("%(field)s from the tables (%(count)s)", { field: esc(fieldLabel(s.workshop.challenge_field)), count: candidates.length }) + "</h2>";
     html += candidates.map(function (n) {
       return '<div class="candidate" data-note="' + n.id + '"><div class="small">' + esc(tableName(n.table_id)) + " · " + t("round %(number)s", { number: n.round }) + "</div><div>" + esc(n.text) + '</div><div class="tools">' +
@@ -288,6 +288,29 @@
       '<button class="secondary" type="submit">' + t("Save ballot") + "</button></form>";
   }
 
+  /* One person, one ballot: the switch (before the vote opens) and the printed slips. */
+  function voterCodes() {
+    const s = snap;
+    const on = s.workshop.ballot.voter_codes;
+    let html = '<section class="voter-codes" id="voter-codes" aria-labelledby="voter-codes-heading"><h2 id="voter-codes-heading">' + t("Voter codes") + "</h2>";
+    if (s.workshop.phase === "consolidation") {
+      html += '<label class="check"><input type="checkbox" id="voter-codes-toggle"' + (on ? " checked" : "") + "> " + t("One ballot per printed voter code") + "</label>" +
+        '<p class="small">' + t("Each person gets a paper slip with a one-time code and types it with their ballot, so nobody can vote twice by joining twice. Otherwise each joined phone has one ballot.") + "</p>";
+    }
+    if (on && s.voter_codes) {
+      const used = s.turnout && s.turnout.codes_used !== null && s.turnout.codes_used !== undefined
+        ? t("%(printed)s printed, %(used)s used", { printed: s.voter_codes.printed, used: s.turnout.codes_used })
+        : t("%(printed)s printed", { printed: s.voter_codes.printed });
+      const csrf = controls.dataset.csrf ? '<input type="hidden" name="csrf_token" value="' + esc(controls.dataset.csrf) + '">' : "";
+      html += '<p id="voter-codes-count">' + used + "</p>" +
+        '<form class="ballot-settings" id="print-voter-codes" method="post" target="_blank" action="' + esc(controls.dataset.voterCodes) + '">' + csrf +
+        '<label for="voter-code-count">' + t("Slips to print") + '<input type="number" id="voter-code-count" name="count" min="1" max="1000" value="' + s.voter_codes.suggested + '"></label>' +
+        '<button type="submit" id="print-voter-codes-button">' + t("Print voter codes") + "</button></form>" +
+        '<p class="small">' + t("Suggested: everyone here and a few more. Every printing makes new codes; codes printed before stay valid.") + "</p>";
+    }
+    return html + "</section>";
+  }
+
   stage.addEventListener("click", function (event) {
     const target = event.target;
     if (target.dataset.event in JOINING) act("set_joining", { open: JOINING[target.dataset.event] });
@@ -307,6 +330,7 @@
     if (target.dataset.homeFor) act("move_home", { participant_id: Number(target.dataset.homeFor), table_id: Number(target.value) });
     if (target.dataset.presentFor) act("set_present", { participant_id: Number(target.dataset.presentFor), present: target.checked });
     if (target.id === "ballot-type") act("set_ballot", { ballot_type: target.value });
+    if (target.id === "voter-codes-toggle") act("set_voter_codes", { on: target.checked });
   });
   stage.addEventListener("toggle", function (event) {
     if (event.target.id === "people") peopleOpen = event.target.open;
@@ -337,7 +361,9 @@
   function renderVoting() {
     const s = snap;
     return "<h1>" + t("Vote on your phone") + '</h1><p class="turnout" id="turnout">' + t("%(voted)s of %(eligible)s have voted", { voted: s.turnout.voted, eligible: s.turnout.eligible }) + "</p>" +
+      (s.workshop.ballot.voter_codes ? '<p class="prompt">' + t("Type the voter code from your paper slip with your ballot.") + "</p>" : "") +
       '<ol class="shortlist">' + s.challenges.map((c) => '<li class="shortlist-item">' + esc(c.text) + "</li>").join("") + "</ol>" +
+      (s.workshop.ballot.voter_codes && !presenting ? voterCodes() : "") +  // slips for latecomers
       (presenting ? "" : peoplePanel());
   }
 

@@ -119,9 +119,10 @@
   }
 
   function votingPrompt(ballot) {
-    if (ballot.type === "dots") return t("Give your points to the challenges that matter most.");
-    if (ballot.type === "approval") return t("Choose the challenges you support.");
-    return t("Put the challenges in your order, most important first.");
+    const slip = ballot.voter_codes ? " " + t("You need the voter code from the paper slip you were given.") : "";
+    if (ballot.type === "dots") return t("Give your points to the challenges that matter most.") + slip;
+    if (ballot.type === "approval") return t("Choose the challenges you support.") + slip;
+    return t("Put the challenges in your order, most important first.") + slip;
   }
 
   function tableLine(table) { return t("Table %(number)s — %(name)s", { number: table.number, name: esc(table.name) }); }
@@ -251,6 +252,7 @@
 
   let dots = null;      // dots ballot: {challengeId: points}
   let approved = null;  // approval ballot: Set of challenge ids
+  let voterCode = "";   // typed from the paper slip, kept while the ballot re-renders
 
   function renderBallot() {
     const s = snap;
@@ -276,6 +278,7 @@
     if (ballot.type === "dots") html = dotsBallot(ballot, byId);
     else if (ballot.type === "approval") html = approvalBallot(ballot, byId);
     else html = rankingBallot(byId);
+    if (ballot.voter_codes) html += voterCodeField();
     if (confirming) {
       html += '<div class="confirm" role="alertdialog" aria-labelledby="confirm-text"><p id="confirm-text"><strong>' + t("Cast this ballot?") + "</strong> " + t("You cannot change it afterwards.") + "</p>" +
         '<div class="role-actions"><button id="cast-confirm">' + t("Yes, cast my vote") + '</button> <button class="secondary" id="cast-back">' + t("Back") + "</button></div></div>";
@@ -283,7 +286,17 @@
       html += '<button id="cast">' + t("Cast my vote") + "</button>";
     }
     html += '<p id="ballot-error" class="message error" role="alert" hidden></p>';
+    // A push may re-render the ballot while the code is being typed: keep the cursor there.
+    const typing = document.activeElement && document.activeElement.id === "voter-code" ? document.activeElement.selectionStart : null;
     panel.innerHTML = html;
+    if (typing !== null) { const field = el("voter-code"); field.focus(); field.setSelectionRange(typing, typing); }
+  }
+
+  /* With voter codes on, each ballot needs the one-time code from a paper slip. */
+  function voterCodeField() {
+    return '<div class="stack voter-code-field"><label for="voter-code">' + t("Voter code from your paper slip") + "</label>" +
+      '<input id="voter-code" class="voter-code-input" value="' + esc(voterCode) + '" autocomplete="off" autocapitalize="characters" autocorrect="off" spellcheck="false" maxlength="20" placeholder="ABCD-EFGH" aria-describedby="voter-code-help">' +
+      '<p class="small" id="voter-code-help">' + t("The code works once. It is not linked to your name.") + "</p></div>";
   }
 
   function rankingBallot(byId) {
@@ -327,6 +340,10 @@
     return ballotOrder;
   }
 
+  el("ballot-panel").addEventListener("input", function (event) {
+    if (event.target.id === "voter-code") voterCode = event.target.value;
+  });
+
   el("ballot-panel").addEventListener("change", function (event) {
     const id = Number(event.target.dataset.approve);
     if (!id) return;
@@ -360,8 +377,11 @@
     if (event.target.id === "cast-back") { confirming = false; renderBallot(); return; }
     if (event.target.id === "cast-confirm") {
       event.target.disabled = true;
-      const ack = await conn.act("cast_ballot", { choice: ballotChoice() });
+      const payload = { choice: ballotChoice() };
+      if (snap.workshop.ballot.voter_codes) payload.voter_code = voterCode;
+      const ack = await conn.act("cast_ballot", payload);
       if (ack.ok) {
+        voterCode = "";
         if (ack.receipt) localStorage.setItem(receiptKey, ack.receipt);
         snap.has_voted = true;
         confirming = false;
