@@ -2,10 +2,10 @@
 
 For each N, in one run and on the same machine:
 1. the floor: bench/floor_server.py broadcasts a 2 KB message to N sockets, 20 times;
-2. cocreate: a generated plan (tables of 10, at most 60, five rounds, a Schulze ranking vote) is imported and
-   served by `cocreate serve`; N phones join over HTTP as the join form does, connect, and live
-   through five rounds (a fifth of them write a note each round), the shortlist, a vote burst of
-   N ballots within 10 s, and the close.
+2. cocreate: a generated plan (tables of 10, at most 60, five rounds, a Schulze ranking vote)
+   is imported and served by `cocreate serve`; N phones join over HTTP as the join form does,
+   connect, and live through five rounds (a fifth of them write a note each round), the
+   shortlist, a vote burst of N ballots within 10 s, and the close.
 
 The phones are one Node process (bench/phones/phones.mjs, the browser's Socket.IO client 4.8)
 that behaves like static/js/common.js, so "screen up to date" is when each phone's state shows
