@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
@@ -43,6 +44,7 @@ class LiveCache:
         self.plan_lines: dict[tuple[object, ...], str | None] = {}
         self.locks: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
         self.facilitator_due: set[int] = set()
+        self.facilitator_cost: dict[int, float] = {}  # seconds the last facilitator push took
         self.planning: set[int] = set()  # workshops whose planner runs in this process
         self.plan_again: set[int] = set()
 
@@ -222,6 +224,9 @@ def _facilitator_soon(workshop_id: int) -> None:
     if workshop_id in cache.facilitator_due:
         return  # a push is already on its way and will include this change
     cache.facilitator_due.add(workshop_id)
+    # A big room's facilitator state takes a while to build: gather for at least three times
+    # that long, so a burst of notes or ballots leaves most of the time to the phones.
+    delay = max(delay, 3 * cache.facilitator_cost.get(workshop_id, 0.0))
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     socketio.start_background_task(_flush_later, app, workshop_id, delay)
 
@@ -243,4 +248,6 @@ def _flush_facilitator(workshop_id: int) -> None:
             cache.states[workshop_id] = dataclasses.replace(previous, version=version)
         workshop = db.session.get(Workshop, workshop_id)
         if workshop is not None:
+            started = time.perf_counter()
             _push_facilitator(workshop, version)
+            cache.facilitator_cost[workshop_id] = time.perf_counter() - started

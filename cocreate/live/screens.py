@@ -14,6 +14,7 @@ is closed; they were tallied once, at close (``voting.stored_results``).
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -403,6 +404,9 @@ def facilitator_snapshot(
     """Everything but the ballots, in the current language."""
     people = workshop.participants
     names = {p.id: p.name for p in people}
+    at_home: defaultdict[int, list[Participant]] = defaultdict(list)
+    for person in people:
+        at_home[person.home_table_id].append(person)
     notes = db.session.scalars(
         db.select(Note).where(Note.workshop_id == workshop.id).order_by(Note.id)
     ).all()
@@ -412,7 +416,7 @@ def facilitator_snapshot(
         "workshop": _workshop_info(workshop) | {"join_url": join_url(workshop, public_url)},
         "joining_open": workshop.joining_open,
         "tables": [
-            _table_info(t, people)
+            _table_info(t, at_home[t.id])
             | {
                 "tablet_path": f"/w/{workshop.code}/table/{t.id}/"
                 f"{workshop_services.table_key(workshop, t)}"
@@ -528,8 +532,8 @@ def _table_brief(table: CafeTable) -> dict[str, Any]:
     return {"id": table.id, "number": table.number, "name": table.name, "topic": table.topic}
 
 
-def _table_info(table: CafeTable, people: list[Participant]) -> dict[str, Any]:
-    here = [p for p in people if p.home_table_id == table.id]
+def _table_info(table: CafeTable, here: list[Participant]) -> dict[str, Any]:
+    """A table on the facilitator's screen; ``here`` are the people whose home it is."""
     holder = {p.role: p.name for p in here if p.role != "member"}
     return _table_brief(table) | {
         "host": holder.get("host"),
