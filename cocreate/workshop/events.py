@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask_socketio import SocketIO
 
-from cocreate.live import notify_changed, notify_facilitator
+from cocreate.live import end_tablets, notify_changed, notify_facilitator
 from cocreate.live.actors import facilitator_event, participant_event, writer_event
 from cocreate.workshop import services
 from cocreate.workshop.models import Participant, Workshop
@@ -71,6 +72,22 @@ def register_workshop_events(sio: SocketIO) -> None:
     def set_present(workshop: Workshop, payload: dict[str, Any]) -> None:
         services.set_present(workshop, payload.get("participant_id"), payload.get("present"))
         notify_changed(workshop.id, everyone=True)
+
+    @sio.on("create_tablet_link")
+    @facilitator_event
+    def create_tablet_link(workshop: Workshop, payload: dict[str, Any]) -> dict[str, Any]:
+        table, key, replaced = services.create_tablet_link(workshop, payload.get("table_id"))
+        end_tablets(workshop.id, replaced)
+        notify_facilitator(workshop.id)
+        # The key is in this answer only: shown once, on the screen that asked for it.
+        path = url_for("workshop.tablet", code=workshop.code, table_id=table.id, key=key)
+        return {"table_id": table.id, "path": path}
+
+    @sio.on("revoke_tablet_link")
+    @facilitator_event
+    def revoke_tablet_link(workshop: Workshop, payload: dict[str, Any]) -> None:
+        end_tablets(workshop.id, services.revoke_tablet_link(workshop, payload.get("table_id")))
+        notify_facilitator(workshop.id)
 
     @sio.on("shortlist_add")
     @facilitator_event
