@@ -76,12 +76,12 @@ def register_workshop_events(sio: SocketIO) -> None:
     @sio.on("create_tablet_link")
     @facilitator_event
     def create_tablet_link(workshop: Workshop, payload: dict[str, Any]) -> dict[str, Any]:
-        table, key, replaced = services.create_tablet_link(workshop, payload.get("table_id"))
+        link, key, replaced = services.create_tablet_link(workshop, payload.get("table_id"))
         end_tablets(workshop.id, replaced)
         notify_facilitator(workshop.id)
         # The key is in this answer only: shown once, on the screen that asked for it.
-        path = url_for("workshop.tablet", code=workshop.code, table_id=table.id, key=key)
-        return {"table_id": table.id, "path": path}
+        path = url_for("workshop.tablet", code=workshop.code, table_id=link.table_id, key=key)
+        return {"table_id": link.table_id, "link_id": link.id, "path": path}
 
     @sio.on("revoke_tablet_link")
     @facilitator_event

@@ -506,17 +506,17 @@ class TableDevice:
 NoteWriter = Participant | TableDevice
 
 
-def create_tablet_link(workshop: Workshop, table_id: object) -> tuple[CafeTable, str, list[int]]:
-    """A new tablet link for a table: returns the table, the key (shown once, not stored)
-    and the ids of the links it replaces (a table has one at a time), whose tablets are to
-    be disconnected."""
+def create_tablet_link(workshop: Workshop, table_id: object) -> tuple[TabletLink, str, list[int]]:
+    """A new tablet link for a table: returns it, its key (shown once, not stored) and the
+    ids of the links it replaces (a table has one at a time), whose tablets are to be
+    disconnected."""
     table = _table_in(workshop, table_id)
     replaced = _revoke_tablet_links(workshop, table)
     key = new_key()
     link = TabletLink(workshop_id=workshop.id, table_id=table.id, key_hash=hash_token(key))
     db.session.add(link)
     db.session.commit()
-    return table, key, replaced
+    return link, key, replaced
 
 
 def revoke_tablet_link(workshop: Workshop, table_id: object) -> list[int]:
@@ -546,14 +546,14 @@ def _revoke_tablet_links(workshop: Workshop, table: CafeTable) -> list[int]:
     return ids
 
 
-def tables_with_tablet_link(workshop: Workshop) -> set[int]:
-    return set(
-        db.session.scalars(
-            select(TabletLink.table_id).where(
-                TabletLink.workshop_id == workshop.id, TabletLink.revoked_at.is_(None)
-            )
+def tablet_links(workshop: Workshop) -> dict[int, int]:
+    """table id -> the id of its tablet link, for the tables that have one."""
+    rows = db.session.execute(
+        select(TabletLink.table_id, TabletLink.id).where(
+            TabletLink.workshop_id == workshop.id, TabletLink.revoked_at.is_(None)
         )
     )
+    return {table_id: link_id for table_id, link_id in rows}
 
 
 def tablet_for(workshop: Workshop, table_id: object, key: object) -> TableDevice | None:

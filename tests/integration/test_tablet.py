@@ -40,9 +40,8 @@ def test_tablet_link_opens_the_tables_form_and_adds_notes_there(
     assert path.startswith(f"/w/{workshop.code}/table/{table.id}/")
     assert app.test_client().get(path).status_code == 200
     tables = {t["id"]: t for t in act(facilitator, "sync")["snapshot"]["tables"]}
-    assert (
-        tables[table.id]["tablet_link"] is True and tables[ws.tables[0].id]["tablet_link"] is False
-    )
+    assert tables[table.id]["tablet_link"] == made["link_id"]
+    assert tables[ws.tables[0].id]["tablet_link"] is None
     key = path.rsplit("/", 1)[1]
     tablet = tablet_client(app, workshop, table.id, key)
     assert tablet.is_connected()
