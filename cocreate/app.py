@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import stat
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -23,8 +25,14 @@ MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    instance = os.environ.get("COCREATE_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.path.abspath(instance) if instance else None,
+    )
+    # The instance folder holds the database and the secret that signs logins: the owner's only.
+    private_folder(Path(app.instance_path))
     app.config.update(
         SECRET_KEY=os.environ.get("COCREATE_SECRET_KEY"),
         SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
@@ -49,6 +57,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(app)
+    sqlite_file = sqlite_path(str(app.config["SQLALCHEMY_DATABASE_URI"]), app.instance_path)
+    if sqlite_file is not None:
+        private_file(sqlite_file)
 
     proxies = trusted_proxies(app.config["TRUSTED_PROXIES"])
     if proxies:
@@ -110,9 +121,56 @@ def _instance_secret(app: Flask) -> str:
     """A secret kept in the instance folder, so signed cookies survive a restart."""
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
+        private_file(path)  # created unreadable to others before the secret is written
         path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
     return path.read_text().strip()
+
+
+# --- files only the owner may read --------------------------------------------------------------
+
+PRIVATE_FOLDER = 0o700
+PRIVATE_FILE = 0o600
+
+
+def private_folder(path: Path) -> None:
+    """Create the folder readable by the owner only; an existing one open to others (from an
+    older version) is closed."""
+    path.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    _close_to_others(path)
+
+
+def private_file(path: Path) -> None:
+    """Create an empty file readable by the owner only (an empty file is a valid SQLite
+    database, and SQLite gives its -wal and -shm files the database's mode); an existing one
+    open to others is closed."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    except FileExistsError:
+        _close_to_others(path)
+    except FileNotFoundError:
+        return  # its folder does not exist: the database driver will say so
+    for companion in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            _close_to_others(companion)
+
+
+def _close_to_others(path: Path) -> None:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        with contextlib.suppress(PermissionError):  # not ours to change: leave it as it is
+            path.chmod(mode & 0o700)
+
+
+def sqlite_path(uri: str, instance_path: str) -> Path | None:
+    """The file of a SQLite database URL, or None (another database, or in memory).
+    Flask-SQLAlchemy puts a relative path in the instance folder."""
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    if url.database.startswith("file:") or url.query.get("uri"):
+        return None  # SQLite's own URI form: its options are the user's business
+    path = Path(url.database)
+    return path if path.is_absolute() else Path(instance_path) / path
 
 
 @event.listens_for(Engine, "connect")

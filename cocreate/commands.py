@@ -9,7 +9,6 @@ import struct
 from pathlib import Path
 
 import click
-from flask import Flask
 from sqlalchemy import select
 
 from cocreate.app import create_app
@@ -52,7 +51,8 @@ def cli() -> None:
 def serve(
     host: str, port: int, worker: str, public_url: str, trusted_proxies: int | None, sample: bool
 ) -> None:
-    """Start the real-time server and print the links for the projector and the phones."""
+    """Start the real-time server. Prints the organiser page; with --sample on a first run,
+    also the new sample workshop's links."""
     base_url = public_url.rstrip("/") or f"http://{_reachable_address(host)}:{port}"
     config: dict[str, object] = {"ASYNC_MODE": worker, "PUBLIC_URL": base_url, "PLANNER": "process"}
     if trusted_proxies is not None:
@@ -65,10 +65,15 @@ def serve(
         )
     with app.app_context():
         if sample and db.session.scalar(select(Workshop.id).limit(1)) is None:
-            _import_plan(sample_plans_dir() / DEFAULT_SAMPLE)
+            # Made at this moment, so its link can be shown: keys are stored hashed, and
+            # the workshops already in the database (anyone's) are never printed.
+            workshop = _import_plan(sample_plans_dir() / DEFAULT_SAMPLE)
+            _print_links(workshop, services.rotate_facilitator_key(workshop), base_url)
         if sample and accounts.organiser_count() == 0:
             _create_local_organiser(base_url)
-        _print_links(app, base_url)
+        click.echo(
+            f"\nOrganisers open their workshops (and the facilitator view) at {base_url}/organiser/"
+        )
     others = [a for a in lan_addresses() if a not in base_url] if not public_url else []
     if host in ("0.0.0.0", "::") and others:
         click.echo(f"(This machine also answers on {', '.join(others)}.)")
@@ -89,8 +94,9 @@ def import_plan(plan_file: Path) -> None:
             workshop = _import_plan(plan_file)
         except PlanError as error:
             raise click.ClickException(str(error)) from None
+        key = services.rotate_facilitator_key(workshop)  # shown now only; stored hashed
         click.echo(f"Join code: {workshop.code}")
-        click.echo(f"Facilitator path: /w/{workshop.code}/facilitate/{workshop.facilitator_key}")
+        click.echo(f"Facilitator path: /w/{workshop.code}/facilitate/{key}")
 
 
 @cli.command()
@@ -185,21 +191,12 @@ def _import_plan(path: Path) -> Workshop:
     return services.create_workshop(plan, path.read_text(encoding="utf-8"))
 
 
-def _print_links(app: Flask, base_url: str) -> None:
-    open_workshops = db.session.scalars(
-        select(Workshop).where(Workshop.phase != "closed").order_by(Workshop.id.desc()).limit(5)
-    ).all()
-    if not open_workshops:
-        click.echo("No workshop yet: create one with `cocreate import sessions/<plan>.toml`.")
-    for workshop in open_workshops:
-        click.echo(f"\n{workshop.title}  [{workshop.phase}]")
-        click.echo(
-            f"  Facilitator (keep secret): "
-            f"{base_url}/w/{workshop.code}/facilitate/{workshop.facilitator_key}"
-        )
-        click.echo(
-            f"  Participants join:         {base_url}/j/{workshop.code}   (code {workshop.code})"
-        )
+def _print_links(workshop: Workshop, key: str, base_url: str) -> None:
+    click.echo(f"\n{workshop.title}")
+    click.echo(f"  Facilitator (keep secret): {base_url}/w/{workshop.code}/facilitate/{key}")
+    click.echo(
+        f"  Participants join:         {base_url}/j/{workshop.code}   (code {workshop.code})"
+    )
 
 
 def _reachable_address(host: str) -> str:

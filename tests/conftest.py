@@ -134,13 +134,22 @@ def join_phone(app: Flask, workshop: Any):
 
 
 @pytest.fixture
-def facilitator(app: Flask, workshop: Any) -> SocketIOTestClient:
+def facilitator_key(workshop: Any) -> str:
+    """The workshop's facilitator key, made now: only its hash is stored, so this is the one
+    moment it is known (as when the organiser makes a new facilitator link)."""
+    from cocreate.workshop import services
+
+    return services.rotate_facilitator_key(workshop)
+
+
+@pytest.fixture
+def facilitator(app: Flask, workshop: Any, facilitator_key: str) -> SocketIOTestClient:
     from cocreate.extensions import socketio
 
     http = app.test_client()
     http.set_cookie("cocreate_lang", "en")
     client = socketio.test_client(
-        app, flask_test_client=http, auth={"code": workshop.code, "key": workshop.facilitator_key}
+        app, flask_test_client=http, auth={"code": workshop.code, "key": facilitator_key}
     )
     assert client.is_connected()
     return client

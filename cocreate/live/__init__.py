@@ -11,8 +11,18 @@ from __future__ import annotations
 from flask import Flask
 
 from cocreate.live.publish import notify_changed, notify_facilitator, notify_joined, notify_voted
+from cocreate.live.revoke import end_co_facilitator_screens, end_facilitator_screens, end_tablets
 
-__all__ = ["init_app", "notify_changed", "notify_facilitator", "notify_joined", "notify_voted"]
+__all__ = [
+    "end_co_facilitator_screens",
+    "end_facilitator_screens",
+    "end_tablets",
+    "init_app",
+    "notify_changed",
+    "notify_facilitator",
+    "notify_joined",
+    "notify_voted",
+]
 
 
 def init_app(app: Flask) -> None:

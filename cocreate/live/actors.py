@@ -22,7 +22,12 @@ from cocreate.errors import ActionRefused
 from cocreate.i18n import lazy_gettext, use_workshop_language
 from cocreate.live import ratelimit
 from cocreate.workshop.models import CafeTable, Participant, Workshop
-from cocreate.workshop.services import NoteWriter, TableDevice, facilitator_key_matches
+from cocreate.workshop.services import (
+    NoteWriter,
+    TableDevice,
+    facilitator_key_matches,
+    tablet_link_active,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +61,7 @@ class Identity:
     participant_id: int | None
     table_id: int | None
     key: str | None
+    tablet_link_id: int | None = None
 
     @property
     def is_facilitator(self) -> bool:
@@ -73,11 +79,17 @@ def remember_participant(participant: Participant) -> None:
 
 
 def remember_tablet(tablet: TableDevice) -> None:
-    _remember(tablet.workshop, table=tablet.table.id)
+    # The link is kept so that revoking it stops this tablet at its next action or sync.
+    _remember(tablet.workshop, table=tablet.table.id, tablet_link=tablet.link_id)
 
 
 def _remember(
-    workshop: Workshop, *, participant: int | None = None, table: int | None = None, key: str = ""
+    workshop: Workshop,
+    *,
+    participant: int | None = None,
+    table: int | None = None,
+    key: str = "",
+    tablet_link: int | None = None,
 ) -> None:
     session["actor"] = {
         "workshop": workshop.id,
@@ -85,6 +97,7 @@ def _remember(
         "participant": participant,
         "table": table,
         "key": key or None,
+        "tablet_link": tablet_link,
     }
 
 
@@ -96,7 +109,12 @@ def connection_identity() -> Identity | None:
         return None
     use_workshop_language(actor["language"])
     return Identity(
-        actor["workshop"], actor["language"], actor["participant"], actor["table"], actor["key"]
+        actor["workshop"],
+        actor["language"],
+        actor["participant"],
+        actor["table"],
+        actor["key"],
+        actor.get("tablet_link"),
     )
 
 
@@ -119,9 +137,12 @@ def current_actor() -> Actor | None:
     use_workshop_language(workshop.language)
     if actor["table"] is not None:
         table = db.session.get(CafeTable, actor["table"])
-        if table is None or table.workshop_id != workshop.id:
+        link_id = actor.get("tablet_link")
+        if table is None or table.workshop_id != workshop.id or link_id is None:
             return None
-        return Actor(workshop, tablet=TableDevice(workshop, table))
+        if not tablet_link_active(link_id, table.id):
+            return None  # the facilitator revoked the tablet's link while it was connected
+        return Actor(workshop, tablet=TableDevice(workshop, table, link_id))
     if not facilitator_key_matches(workshop, actor.get("key")):
         return None  # the link was revoked while this screen was connected
     return Actor(workshop)

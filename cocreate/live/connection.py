@@ -14,7 +14,14 @@ from flask_socketio import ConnectionRefusedError, SocketIO, join_room
 
 from cocreate.i18n import current_language
 from cocreate.live import actors, publish, screens
-from cocreate.live.rooms import facilitator_room, participant_room, table_room
+from cocreate.live.rooms import (
+    co_facilitator_room,
+    facilitator_key_room,
+    facilitator_room,
+    participant_room,
+    table_room,
+    tablet_link_room,
+)
 from cocreate.voting.services import has_voted_id
 from cocreate.workshop import planning, services
 from cocreate.workshop.views import participant_cookie_name
@@ -33,11 +40,17 @@ def register_connection_events(sio: SocketIO) -> None:
                 raise ConnectionRefusedError("wrong facilitator key")
             actors.remember_tablet(tablet)
             join_room(table_room(workshop.id, tablet.table.id))
+            join_room(tablet_link_room(workshop.id, tablet.link_id))
             return
         if "key" in auth:
-            if not services.facilitator_key_matches(workshop, auth["key"]):
+            access = services.facilitator_access(workshop, auth["key"])
+            if access is None:
                 raise ConnectionRefusedError("wrong facilitator key")
             actors.remember_facilitator(workshop, auth["key"])
+            if access.link_id is None:
+                join_room(facilitator_key_room(workshop.id))
+            else:
+                join_room(co_facilitator_room(workshop.id, access.link_id))
             # The screen's own language (its cookie), else the workshop's.
             actors.use_workshop_language(workshop.language)
             join_room(facilitator_room(workshop.id, current_language()))
@@ -62,7 +75,9 @@ def register_connection_events(sio: SocketIO) -> None:
             return {"ok": False, "error": str(actors.NOT_CONNECTED)}
         language = current_language()
         if identity.table_id is not None:
-            if identity.table_id not in state.table_parts:
+            if identity.table_id not in state.table_parts or not services.tablet_link_active(
+                identity.tablet_link_id or 0, identity.table_id
+            ):
                 return {"ok": False, "error": str(actors.NOT_CONNECTED)}
             snapshot = screens.tablet_screen(state, identity.table_id, language=language)
         else:

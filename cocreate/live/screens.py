@@ -410,17 +410,16 @@ def facilitator_snapshot(
     notes = db.session.scalars(
         db.select(Note).where(Note.workshop_id == workshop.id).order_by(Note.id)
     ).all()
+    with_tablet = workshop_services.tablet_links(workshop)
     return {
         "view": "facilitator",
         "v": version,
         "workshop": _workshop_info(workshop) | {"join_url": join_url(workshop, public_url)},
         "joining_open": workshop.joining_open,
+        # The id of a table's tablet link (or None), never the link: its key is shown once,
+        # to the screen that made it, and is not stored.
         "tables": [
-            _table_info(t, at_home[t.id])
-            | {
-                "tablet_path": f"/w/{workshop.code}/table/{t.id}/"
-                f"{workshop_services.table_key(workshop, t)}"
-            }
+            _table_info(t, at_home[t.id]) | {"tablet_link": with_tablet.get(t.id)}
             for t in workshop.tables
         ],
         "participants": [  # by name, as a reader of the screen's language looks them up

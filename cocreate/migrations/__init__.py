@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from flask import Flask
 from sqlalchemy import inspect
 
-from cocreate.db import db
+from cocreate.db import clear_sqlite_journal, db
 
 MIGRATIONS_DIR: Final = Path(__file__).resolve().parent
 # The schema `db.create_all()` made before migrations existed is exactly this revision.
@@ -63,6 +63,9 @@ def upgrade_database() -> str:
     if before == head_revision():
         return f"The database is up to date (revision {before})."
     flask_migrate.upgrade(directory=str(MIGRATIONS_DIR))
+    # A migration may rewrite secrets (0006 hashes the facilitator keys): the write-ahead
+    # log keeps no copy of the old pages.
+    clear_sqlite_journal()
     return f"Upgraded the database from revision {before} to {head_revision()}."
 
 

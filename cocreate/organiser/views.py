@@ -27,7 +27,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from cocreate.errors import ActionRefused
 from cocreate.export.formats import FORMATS, export_file, file_name
 from cocreate.i18n import _
-from cocreate.live import notify_changed
+from cocreate.live import end_co_facilitator_screens, end_facilitator_screens, notify_changed
 from cocreate.organiser import accounts, limiter
 from cocreate.organiser import workshops as workspace
 from cocreate.organiser.personal_data import erase_names, erasure_date
@@ -50,6 +50,7 @@ from cocreate.plans import (
 )
 from cocreate.urls import local_path
 from cocreate.voting import services as voting
+from cocreate.workshop import services as workshop_services
 from cocreate.workshop.models import Workshop
 
 bp = Blueprint("organiser", __name__, url_prefix="/organiser")
@@ -273,9 +274,20 @@ def settings(workshop_id: int) -> Page:
 @bp.get("/workshops/<int:workshop_id>/facilitate")
 @signed_in
 def facilitate(workshop_id: int) -> BaseResponse:
-    """The organiser reaches the facilitator view through ownership: the key is handed out
-    here and only here."""
+    """The organiser reaches the facilitator view through ownership: the organiser's key is
+    handed out here and only here."""
     return redirect(workspace.facilitator_path(_workshop(workshop_id)))
+
+
+@bp.post("/workshops/<int:workshop_id>/facilitator-key")
+@signed_in
+def rotate_facilitator_key(workshop_id: int) -> Page:
+    """A new facilitator link, shown once; every screen using the old one stops."""
+    workshop = _workshop(workshop_id)
+    key = workshop_services.rotate_facilitator_key(workshop)
+    end_facilitator_screens(workshop.id)
+    new_key_link = request.host_url.rstrip("/") + workspace.facilitator_path(workshop, key)
+    return _render_workshop(workshop, new_facilitator_link=new_key_link)
 
 
 @bp.post("/workshops/<int:workshop_id>/links")
@@ -286,7 +298,7 @@ def create_link(workshop_id: int) -> Page:
         link, key = workspace.create_link(workshop, request.form.get("label"))
     except ActionRefused as refused:
         return _render_workshop(workshop, 400, link_error=refused.message)
-    new_link = request.host_url.rstrip("/") + f"/w/{workshop.code}/facilitate/{key}"
+    new_link = request.host_url.rstrip("/") + workspace.facilitator_path(workshop, key)
     return _render_workshop(workshop, new_link=new_link, new_link_label=link.label)
 
 
@@ -298,6 +310,7 @@ def revoke_link(workshop_id: int, link_id: int) -> Page:
         workspace.revoke_link(workshop, link_id)
     except ActionRefused as refused:
         return _render_workshop(workshop, 409, link_error=refused.message)
+    end_co_facilitator_screens(workshop.id, link_id)
     flash(_("The link has been revoked: it no longer opens the facilitator view."), "good")
     return redirect(url_for("organiser.workshop_page", workshop_id=workshop.id), code=303)
 

@@ -1,5 +1,6 @@
 """An organiser's workshops: who may manage which, the list, creating, duplicating,
-archiving, deleting, the date and retention settings, and co-facilitator links.
+archiving, deleting, the date and retention settings, the facilitator link and co-facilitator
+links.
 
 Ownership: a workshop belongs to the organiser who created it. One without an owner (made
 with ``cocreate import`` or before accounts existed) belongs to the first organiser account,
@@ -8,8 +9,6 @@ the server's administrator; nobody else sees it.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
@@ -173,8 +172,8 @@ def create_link(workshop: Workshop, label: object) -> tuple[CoFacilitatorLink, s
         )
     if len(active_links(workshop)) >= MAX_ACTIVE_LINKS:
         raise ActionRefused(_("This workshop has enough links. Revoke one first."))
-    key = secrets.token_urlsafe(24)
-    link = CoFacilitatorLink(workshop_id=workshop.id, label=name, key_hash=hash_link_key(key))
+    key = services.new_key()
+    link = CoFacilitatorLink(workshop_id=workshop.id, label=name, key_hash=services.hash_token(key))
     db.session.add(link)
     db.session.commit()
     return link, key
@@ -188,9 +187,7 @@ def revoke_link(workshop: Workshop, link_id: int) -> None:
     db.session.commit()
 
 
-def hash_link_key(key: str) -> str:
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def facilitator_path(workshop: Workshop) -> str:
-    return f"/w/{workshop.code}/facilitate/{workshop.facilitator_key}"
+def facilitator_path(workshop: Workshop, key: str | None = None) -> str:
+    """The facilitator view with a key: the one given (just made), else the organiser's own
+    (services.organiser_facilitator_key), which the organiser's page can always hand out."""
+    return f"/w/{workshop.code}/facilitate/{key or services.organiser_facilitator_key(workshop)}"

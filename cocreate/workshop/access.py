@@ -26,6 +26,11 @@ def facilitated_or_403(code: str, key: str) -> Workshop:
     workshop = workshop_or_404(code)
     if not services.facilitator_key_matches(workshop, key):
         abort(
-            403, description=_("This facilitator link is not valid. Use the link printed at start.")
+            403,
+            description=_(
+                "This facilitator link is not valid: it may have been replaced by a new one. "
+                "Open the facilitator view from the organiser's page, or ask the organiser "
+                "for the current link."
+            ),
         )
     return workshop

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import url_for
 from flask_socketio import SocketIO
 
-from cocreate.live import notify_changed, notify_facilitator
+from cocreate.live import end_tablets, notify_changed, notify_facilitator
 from cocreate.live.actors import facilitator_event, participant_event, writer_event
 from cocreate.workshop import services
 from cocreate.workshop.models import Participant, Workshop
@@ -83,6 +84,21 @@ def register_workshop_events(sio: SocketIO) -> None:
     @facilitator_event
     def set_joining(workshop: Workshop, payload: dict[str, Any]) -> None:
         services.set_joining(workshop, payload.get("open"))
+
+    @sio.on("create_tablet_link")
+    @facilitator_event
+    def create_tablet_link(workshop: Workshop, payload: dict[str, Any]) -> dict[str, Any]:
+        link, key, replaced = services.create_tablet_link(workshop, payload.get("table_id"))
+        end_tablets(workshop.id, replaced)
+        notify_facilitator(workshop.id)
+        # The key is in this answer only: shown once, on the screen that asked for it.
+        path = url_for("workshop.tablet", code=workshop.code, table_id=link.table_id, key=key)
+        return {"table_id": link.table_id, "link_id": link.id, "path": path}
+
+    @sio.on("revoke_tablet_link")
+    @facilitator_event
+    def revoke_tablet_link(workshop: Workshop, payload: dict[str, Any]) -> None:
+        end_tablets(workshop.id, services.revoke_tablet_link(workshop, payload.get("table_id")))
         notify_facilitator(workshop.id)
 
     @sio.on("shortlist_add")

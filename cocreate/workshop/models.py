@@ -22,7 +22,9 @@ DEFAULT_RETENTION_DAYS = 30
 class Workshop(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
-    facilitator_key: Mapped[str] = mapped_column(String(64))
+    # Only a hash of the facilitator key is stored (as for co-facilitator links and phones'
+    # tokens): the key itself is shown once, when it is made (cocreate.workshop.services).
+    facilitator_key_hash: Mapped[str] = mapped_column(String(64))
     title: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(8), default="da")
     description: Mapped[str] = mapped_column(Text, default="")
@@ -237,6 +239,24 @@ class CoFacilitatorLink(db.Model):
         ForeignKey("workshop.id", ondelete="CASCADE"), index=True
     )
     label: Mapped[str] = mapped_column(String(80))
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+class TabletLink(db.Model):
+    """A shared tablet's link to one table's form, made by the facilitator and revocable.
+
+    Its key is random and only its hash is stored: nothing a screen is sent derives it, so
+    revoking a co-facilitator link or rotating the facilitator key leaves no way in."""
+
+    __tablename__ = "tablet_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop.id", ondelete="CASCADE"), index=True
+    )
+    table_id: Mapped[int] = mapped_column(ForeignKey("cafe_table.id", ondelete="CASCADE"))
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)

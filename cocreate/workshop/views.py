@@ -143,7 +143,13 @@ def tablet(code: str, table_id: int, key: str) -> str:
     workshop = workshop_or_404(code)
     device = services.tablet_for(workshop, table_id, key)
     if device is None:
-        abort(403, description=_("This table link is not valid. Ask the facilitator for it."))
+        abort(
+            403,
+            description=_(
+                "This tablet link is not valid: it was revoked or replaced. Ask the "
+                "facilitator for a new one."
+            ),
+        )
     return render_template("workshop/phone.html", workshop=workshop, tablet=device, key=key)
 
 

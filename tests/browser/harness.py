@@ -52,6 +52,10 @@ def free_port() -> int:
 
 @dataclass(frozen=True)
 class ImportedWorkshop:
+    """A workshop made by `cocreate import`, with the facilitator link it printed: the only
+    time its key is known (the database keeps a hash). Tablet links are made by a facilitator
+    screen (`create_tablet_link`), as in the People panel."""
+
     code: str
     facilitator_path: str
 

@@ -59,7 +59,11 @@ class PlayedWorkshop:
     receipts: list[str]
 
     def url(self, ext: str) -> str:
-        return f"/w/{self.workshop.code}/facilitate/{self.workshop.facilitator_key}/results.{ext}"
+        return f"/w/{self.workshop.code}/facilitate/{self.key}/results.{ext}"
+
+    @property
+    def key(self) -> str:
+        return services.organiser_facilitator_key(self.workshop)
 
 
 def run_workshop(
@@ -211,7 +215,7 @@ def test_every_download_link_serves_its_format(app: Flask, played: PlayedWorksho
         assert header.startswith(disposition)
         assert f'filename="cocreate-{played.workshop.code}-{suffix}"' in header
         assert response.headers["Cache-Control"] == "no-store"
-        wrong_key = played.url(ext).replace(played.workshop.facilitator_key, "wrong")
+        wrong_key = played.url(ext).replace(played.key, "wrong")
         assert client.get(wrong_key).status_code == 403
 
     load_workbook(io.BytesIO(client.get(played.url("xlsx")).data))

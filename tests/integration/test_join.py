@@ -99,10 +99,12 @@ def test_socket_without_cookie_or_with_wrong_key_is_refused(app: Flask, workshop
     assert not unknown.is_connected()
 
 
-def test_facilitator_page_needs_the_secret_key(app: Flask, workshop: Any) -> None:
+def test_facilitator_page_needs_the_secret_key(
+    app: Flask, workshop: Any, facilitator_key: str
+) -> None:
     client = app.test_client()
     assert client.get(f"/w/{workshop.code}/facilitate/wrong").status_code == 403
-    ok = client.get(f"/w/{workshop.code}/facilitate/{workshop.facilitator_key}")
+    ok = client.get(f"/w/{workshop.code}/facilitate/{facilitator_key}")
     assert ok.status_code == 200
 
 

@@ -3,6 +3,7 @@ newest schema with every row intact; the migrations build exactly the models' sc
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -69,6 +70,10 @@ def snapshot() -> dict[str, list[tuple[object, ...]]]:
     }
 
 
+def workshop_row() -> dict[str, object]:
+    return dict(db.session.execute(text("SELECT * FROM workshop")).mappings().one())
+
+
 def fill_first_revision() -> dict[str, list[tuple[object, ...]]]:
     flask_migrate.upgrade(
         directory=str(migrations.MIGRATIONS_DIR), revision=migrations.FIRST_REVISION
@@ -83,14 +88,18 @@ def fill_first_revision() -> dict[str, list[tuple[object, ...]]]:
 
 def test_upgrade_from_the_first_revision_keeps_every_row(bare_app: Flask) -> None:
     before = fill_first_revision()
+    old_workshop = workshop_row()
     migrations.upgrade_database()
     db.session.remove()
     assert migrations.current_revision() == migrations.head_revision()
     after = snapshot()
-    # The workshop and participant rows gained columns at the end; everything else is as it was.
+    # The workshop row gained columns and its facilitator key is now stored hashed (see below);
+    # the participant row gained columns at the end; everything else is as it was.
+    new_workshop = workshop_row()
+    del old_workshop["facilitator_key"]
+    assert {k: new_workshop[k] for k in old_workshop} == old_workshop
     grown = ("workshop", "participant")
-    for table in grown:
-        assert after[table][0][: len(before[table][0])] == before[table][0]
+    assert after["participant"][0][: len(before["participant"][0])] == before["participant"][0]
     assert {k: v for k, v in after.items() if k not in grown} == {
         k: v for k, v in before.items() if k not in grown
     }
@@ -105,6 +114,26 @@ def test_upgrade_from_the_first_revision_keeps_every_row(bare_app: Flask) -> Non
     with db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+
+
+def test_upgrade_hashes_facilitator_keys_and_old_links_keep_working(bare_app: Flask) -> None:
+    from cocreate.workshop import services
+    from cocreate.workshop.models import Workshop
+
+    fill_first_revision()
+    migrations.upgrade_database()
+    db.session.remove()
+    row = workshop_row()
+    assert "facilitator_key" not in row
+    assert row["facilitator_key_hash"] == hashlib.sha256("nøgle".encode()).hexdigest()
+    workshop = db.session.get(Workshop, 7)
+    assert workshop is not None
+    assert services.facilitator_key_matches(workshop, "nøgle")  # the link handed out before
+    assert not services.facilitator_key_matches(workshop, row["facilitator_key_hash"])
+    database = Path(db.engine.url.database or "")
+    for path in (database, database.with_name(database.name + "-wal")):
+        if path.exists():
+            assert "nøgle".encode() not in path.read_bytes(), path
 
 
 def test_the_models_work_on_an_upgraded_database(bare_app: Flask) -> None:

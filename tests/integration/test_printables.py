@@ -10,14 +10,14 @@ from tests.conftest import act
 
 
 def test_poster_and_table_cards_name_hosts_and_note_takers(
-    app: Flask, workshop: Any, join_phone: Any, facilitator: Any
+    app: Flask, workshop: Any, join_phone: Any, facilitator: Any, facilitator_key: str
 ) -> None:
     phones = [join_phone(f"Person {i}") for i in range(9)]
     act(facilitator, "start_round")  # fills every table's host and note-taker
     hosts = {p.snapshot()["me"]["name"] for p in phones if p.snapshot()["me"]["role"] == "host"}
     client = app.test_client()
 
-    page = client.get(f"/w/{workshop.code}/facilitate/{workshop.facilitator_key}/print")
+    page = client.get(f"/w/{workshop.code}/facilitate/{facilitator_key}/print")
 
     html = page.get_data(as_text=True)
     assert page.status_code == 200

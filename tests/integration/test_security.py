@@ -79,7 +79,7 @@ def owned(organiser: FlaskClient, workshop: Workshop) -> Workshop:
 
 
 def _pages(workshop: Workshop) -> list[str]:
-    facilitate = f"/w/{workshop.code}/facilitate/{workshop.facilitator_key}"
+    facilitate = f"/w/{workshop.code}/facilitate/{services.organiser_facilitator_key(workshop)}"
     return ["/", f"/j/{workshop.code}", facilitate, f"{facilitate}/print", "/organiser/login"]
 
 

@@ -201,7 +201,7 @@ def test_tied_challenges_share_a_rank(
 
 
 def test_results_withheld_below_the_minimum_and_refused_before_closing(
-    app: Flask, workshop: Any, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Any, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
     from cocreate.errors import ActionRefused
     from cocreate.voting import services as voting
@@ -213,12 +213,12 @@ def test_results_withheld_below_the_minimum_and_refused_before_closing(
     act(facilitator, "close_vote")
     results = act(facilitator, "sync")["snapshot"]["results"]
     assert results["withheld"] and results["rows"] == []
-    csv_url = f"/w/{workshop.code}/facilitate/{workshop.facilitator_key}/results.csv"
+    csv_url = f"/w/{workshop.code}/facilitate/{facilitator_key}/results.csv"
     assert app.test_client().get(csv_url).status_code == 409
 
 
 def test_csv_download_ranks_challenges_with_their_tables(
-    app: Flask, workshop: Any, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Any, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
     through_rounds(facilitator, phones)
     wall = act(facilitator, "sync")["snapshot"]["notes"]
@@ -229,10 +229,10 @@ def test_csv_download_ranks_challenges_with_their_tables(
     for phone in phones[:3]:
         phone.act("cast_ballot", {"choice": ids})
     client = app.test_client()
-    url = f"/w/{workshop.code}/facilitate/{workshop.facilitator_key}/results.csv"
+    url = f"/w/{workshop.code}/facilitate/{facilitator_key}/results.csv"
     assert client.get(url).status_code == 409  # not before closing
     act(facilitator, "close_vote")
-    assert client.get(url.replace(workshop.facilitator_key, "wrong")).status_code == 403
+    assert client.get(url.replace(facilitator_key, "wrong")).status_code == 403
 
     response = client.get(url)
 

@@ -120,10 +120,13 @@
       sync();
       if (options.onConnect) options.onConnect();
     });
-    socket.on("disconnect", function () {
+    socket.on("disconnect", function (reason) {
       wasDisconnected = true;
       document.body.dataset.connected = "no";
       showStatus("offline", t("Offline — reconnecting… nothing you typed is lost."));
+      // The server cuts off a screen whose link was revoked or replaced; Socket.IO does not
+      // reconnect after that on its own. Try once: a refusal says the link is no longer valid.
+      if (reason === "io server disconnect") socket.connect();
     });
     socket.on("connect_error", function (err) {
       wasDisconnected = true;

@@ -17,6 +17,9 @@
   let snap = null;
   let stageKey = "";
   let peopleOpen = false;  // the People panel stays open across re-renders
+  // Tablet links made on this screen, by table id: the server sends a link's address only in
+  // the answer to the one screen that made it (it keeps no copy), so it is shown here only.
+  const madeTabletLinks = {};
   // With many tables the projector pages through the board, a few tables at a time.
   const BOARD_PAGE_SIZE = 8;
   const BOARD_PAGE_SECONDS = 10;
@@ -177,8 +180,24 @@
       const people = s.participants.filter((p) => p.home_table_id === table.id);
       return '<section class="table-card" data-table="' + table.id + '"><h3>' + table.number + ". " + esc(table.name) + "</h3>" +
         (table.topic ? '<p class="topic">' + esc(table.topic) + "</p>" : "") + "<ul>" + people.map(personControls).join("") + "</ul>" +
-        '<p class="small"><a class="tablet-link" href="' + esc(table.tablet_path) + '" target="_blank" rel="noopener">' + t("Tablet link for this table") + "</a></p></section>";
+        tabletControls(table) + "</section>";
     }).join("") + "</div>";
+  }
+
+  /* A table's shared tablet: make its link (shown once), replace it, or revoke it. */
+  function tabletControls(table) {
+    let made = madeTabletLinks[table.id];
+    // A state newer than the link naming another (or none): it was replaced or revoked.
+    if (made && table.tablet_link !== made.id && snap.v > made.v) { delete madeTabletLinks[table.id]; made = undefined; }
+    if (!table.tablet_link && !made) {
+      return '<p class="small tablet-tools"><button type="button" class="secondary" data-tablet-create="' + table.id + '">' + t("Make a tablet link") + "</button></p>";
+    }
+    return '<div class="small tablet-tools">' +
+      (made
+        ? "<p>" + t("Open this link on the table's tablet. It is shown only once:") + '</p><p><a class="tablet-link" href="' + esc(made.url) + '" target="_blank" rel="noopener">' + esc(made.url) + "</a></p>"
+        : "<p>" + t("This table has a tablet link.") + "</p>") +
+      '<p><button type="button" class="secondary" data-tablet-create="' + table.id + '">' + t("New tablet link") + "</button> " +
+      '<button type="button" class="danger" data-tablet-revoke="' + table.id + '">' + t("Revoke the tablet link") + "</button></p></div>";
   }
 
   function renderLobby() {
@@ -311,9 +330,16 @@
     return html + "</section>";
   }
 
-  stage.addEventListener("click", function (event) {
+  stage.addEventListener("click", async function (event) {
     const target = event.target;
-    if (target.dataset.event in JOINING) act("set_joining", { open: JOINING[target.dataset.event] });
+    if (target.dataset.tabletCreate) {
+      const ack = await act("create_tablet_link", { table_id: Number(target.dataset.tabletCreate) });
+      if (ack.ok) { madeTabletLinks[ack.table_id] = { id: ack.link_id, url: window.location.origin + ack.path, v: snap.v }; render(); }
+    } else if (target.dataset.tabletRevoke) {
+      const id = Number(target.dataset.tabletRevoke);
+      const ack = await act("revoke_tablet_link", { table_id: id });
+      if (ack.ok) { delete madeTabletLinks[id]; render(); }
+    } else if (target.dataset.event in JOINING) act("set_joining", { open: JOINING[target.dataset.event] });
     else if (target.dataset.admit) act("admit", { participant_id: Number(target.dataset.admit) });
     else if (target.dataset.dismiss) act("set_present", { participant_id: Number(target.dataset.dismiss), present: false });
     else if (target.dataset.addNote) act("shortlist_add", { note_id: Number(target.dataset.addNote) });
