@@ -84,9 +84,10 @@ class CocreateServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def import_plan(self, plan_file: Path) -> ImportedWorkshop:
+    def cli(self, *arguments: str) -> str:
+        """Run a `cocreate` command on this server's database; returns what it printed."""
         completed = subprocess.run(
-            [sys.executable, "-m", "cocreate.cli", "import", str(plan_file)],
+            [sys.executable, "-m", "cocreate.cli", *arguments],
             cwd=REPO_ROOT,
             env=self.env,
             capture_output=True,
@@ -95,9 +96,16 @@ class CocreateServer:
             check=False,
         )
         assert completed.returncode == 0, completed.stderr
-        code = re.search(r"Join code: (\S+)", completed.stdout)
-        path = re.search(r"Facilitator path: (\S+)", completed.stdout)
-        assert code and path, completed.stdout
+        return completed.stdout
+
+    def add_organiser(self, email: str, password: str) -> None:
+        self.cli("add-organiser", email, "--password", password)
+
+    def import_plan(self, plan_file: Path) -> ImportedWorkshop:
+        output = self.cli("import", str(plan_file))
+        code = re.search(r"Join code: (\S+)", output)
+        path = re.search(r"Facilitator path: (\S+)", output)
+        assert code and path, output
         return ImportedWorkshop(code=code.group(1), facilitator_path=path.group(1))
 
     def start(self) -> None:
