@@ -169,11 +169,20 @@ class CocreateServer:
     def join(self, code: str, name: str, table_id: str | None = None) -> requests.Session:
         """Join as a participant over plain HTTP; the session holds the participant cookie."""
         session = requests.Session()
-        form = {"name": name} | ({"table_id": table_id} if table_id else {})
+        page = session.get(f"{self.base_url}/j/{code}", timeout=10)  # as after a QR scan
+        form = {"name": name, "csrf_token": form_token(page.text)}
+        form |= {"table_id": table_id} if table_id else {}
         response = session.post(f"{self.base_url}/j/{code}", data=form, timeout=10)
         assert response.status_code == 200, response.text  # the 303 lands on the phone page
         assert any(c.name == f"cocreate_{code}" for c in session.cookies), "no participant cookie"
         return session
+
+
+def form_token(html: str) -> str:
+    """The CSRF token of the form on a page, which a POST from that page must send back."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no form token on the page"
+    return found.group(1)
 
 
 # The `start_server` fixture: `start_server(plan_file, worker="gevent")`.
