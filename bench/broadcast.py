@@ -69,12 +69,21 @@ async def join_all(base: str, code: str, n: int) -> list[str]:
     tokens: list[str] = []
     limit = asyncio.Semaphore(50)
     async with aiohttp.ClientSession() as http:
+        # The join form carries a CSRF token tied to the session cookie of the page it came
+        # from: read both once (aiohttp keeps no cookies for 127.0.0.1) and send them along.
+        async with http.get(f"{base}/j/{code}") as page:
+            found = re.search(r'name="csrf_token" value="([^"]+)"', await page.text())
+            assert found, "no form token on the join page"
+            form_token, session_cookie = found.group(1), page.cookies["session"].value
 
         async def join(i: int) -> None:
             async with (
                 limit,
                 http.post(
-                    f"{base}/j/{code}", data={"name": f"Phone {i}"}, allow_redirects=False
+                    f"{base}/j/{code}",
+                    data={"name": f"Phone {i}", "csrf_token": form_token},
+                    headers={"Cookie": f"session={session_cookie}"},
+                    allow_redirects=False,
                 ) as response,
             ):
                 cookie = response.cookies[f"cocreate_{code}"].value

@@ -15,7 +15,7 @@ from sqlalchemy import event, make_url
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from cocreate import i18n, live, migrations, security_headers
+from cocreate import csrf, i18n, live, migrations, security_headers
 from cocreate.db import db
 from cocreate.extensions import socketio
 
@@ -74,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrations.init_app(app)
     i18n.init_app(app)
     security_headers.init_app(app)  # CSP, frame-ancestors, Referrer-Policy, nosniff, HSTS
+    csrf.init_app(app)  # a token in every form that changes something (cocreate/csrf.py)
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import flask_babel
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from flask_socketio import SocketIOTestClient
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import TestResponse
 
 SMALL_PLAN = """
 [workshop]
@@ -64,6 +68,60 @@ challenge_field = "challenges"
 """
 
 
+CSRF_FIELD = "csrf_token"
+_CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class FormClient(FlaskClient):
+    """A test client that sends forms as a browser does, with the CSRF token of the page.
+
+    It keeps the token of the last page it got. A POST whose data has no ``csrf_token`` gets
+    that one; when there is none (nothing got yet, or the last POST began a new session, as a
+    login does) it first GETs the page it posts to, or else the login page, and reads the token
+    there. Data that has a ``csrf_token`` key, even an empty one, is sent as it is: that is how
+    a test forges a request.
+    """
+
+    page_token: str | None = None
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        if has_app_context():
+            # The test's app context, and its g, is shared by every request: forget the
+            # language the previous one chose (such as the page this client read a token
+            # from), as a real server does.
+            flask_babel.refresh()
+        if kwargs.get("method") == "POST" and args and isinstance(args[0], str):
+            data = kwargs.get("data")
+            if data is None or (isinstance(data, Mapping) and CSRF_FIELD not in data):
+                kwargs["data"] = _with_token(data, self._token_for(args[0], kwargs))
+        response = super().open(*args, **kwargs)
+        html = response.mimetype == "text/html"
+        found = _CSRF_INPUT.search(response.get_data(as_text=True)) if html else None
+        if found:
+            self.page_token = found.group(1)
+        elif kwargs.get("method") == "POST":
+            self.page_token = None
+        return response
+
+    def _token_for(self, url: str, request: dict[str, Any]) -> str:
+        if self.page_token is None:
+            same_site = {k: request[k] for k in ("base_url", "headers") if k in request}
+            for page in (url.split("?")[0], "/organiser/login"):
+                self.get(page, follow_redirects=True, **same_site)
+                if self.page_token is not None:
+                    break
+        assert self.page_token is not None, f"no page with a form token for {url}"
+        return self.page_token
+
+
+def _with_token(data: Mapping[str, Any] | None, token: str) -> Mapping[str, Any]:
+    if isinstance(data, MultiDict):
+        copy = data.copy()
+        copy[CSRF_FIELD] = token
+        return copy
+    return {**(data or {}), CSRF_FIELD: token}
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
     from cocreate import create_app
@@ -81,6 +139,8 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "LIVE_FACILITATOR_DELAY": 0,
         }
     )
+    # Every test client sends the form token the way a browser does; CSRF stays on.
+    application.test_client_class = FormClient
     with application.app_context():
         yield application
 

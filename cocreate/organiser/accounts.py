@@ -3,6 +3,9 @@
 A login lives in Flask's signed session cookie (HttpOnly, SameSite=Lax, Secure over https;
 see ``cocreate.organiser.init_organiser``). It ends after ``ORGANISER_IDLE_MINUTES`` without a
 request and, however active, ``ORGANISER_SESSION_HOURS`` after the password was typed.
+Logging out and a new password end every session of the account at once: the session holds
+the account's ``session_version`` from the login, and a session whose number no longer
+matches the account row is signed out.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from functools import cache
 from typing import Final
 
 from flask import current_app, session
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from cocreate.db import db
@@ -31,6 +34,8 @@ PASSWORD_METHOD: Final = "scrypt"
 SESSION_ORGANISER = "organiser_id"
 SESSION_SIGNED_IN_AT = "organiser_signed_in_at"
 SESSION_SEEN_AT = "organiser_seen_at"
+SESSION_VERSION = "organiser_session_version"
+_SESSION_KEYS: Final = (SESSION_ORGANISER, SESSION_SIGNED_IN_AT, SESSION_SEEN_AT, SESSION_VERSION)
 
 
 @cache
@@ -46,10 +51,38 @@ def normalize_email(raw: object) -> str:
 
 def save_organiser(email: object, password: object) -> tuple[Organiser, bool]:
     """Create an account, or set a new password for an existing one; returns it and whether
-    it is new."""
+    it is new. A new password ends every session of the account (``cocreate add-organiser``
+    is how a forgotten or leaked password is reset)."""
     address = normalize_email(email)
     if not EMAIL_PATTERN.fullmatch(address) or len(address) > EMAIL_MAX_LENGTH:
         raise ActionRefused(_("Please give a valid e-mail address."))
+    new_hash = _password_hash(password)
+    organiser = organiser_by_email(address)
+    is_new = organiser is None
+    if organiser is None:
+        organiser = Organiser(email=address, password_hash=new_hash)
+        db.session.add(organiser)
+    else:
+        organiser.password_hash = new_hash
+        organiser.session_version = Organiser.session_version + 1
+    db.session.commit()
+    return organiser, is_new
+
+
+def change_password(organiser: Organiser, current: object, new: object, repeated: object) -> None:
+    """The organiser's own new password, given the current one; every session of the account
+    ends, the caller signs this one in again."""
+    current_text = current if isinstance(current, str) else ""
+    if not check_password_hash(organiser.password_hash, current_text[:PASSWORD_MAX_LENGTH]):
+        raise ActionRefused(_("The current password is not right."))
+    if new != repeated:
+        raise ActionRefused(_("The two new passwords are not the same."))
+    organiser.password_hash = _password_hash(new)
+    organiser.session_version = Organiser.session_version + 1
+    db.session.commit()
+
+
+def _password_hash(password: object) -> str:
     if not isinstance(password, str) or len(password) < PASSWORD_MIN_LENGTH:
         raise ActionRefused(
             _("The password must have at least %(count)d characters.", count=PASSWORD_MIN_LENGTH)
@@ -58,14 +91,7 @@ def save_organiser(email: object, password: object) -> tuple[Organiser, bool]:
         raise ActionRefused(
             _("The password may have at most %(count)d characters.", count=PASSWORD_MAX_LENGTH)
         )
-    organiser = organiser_by_email(address)
-    is_new = organiser is None
-    if organiser is None:
-        organiser = Organiser(email=address, password_hash="")
-        db.session.add(organiser)
-    organiser.password_hash = generate_password_hash(password, PASSWORD_METHOD)
-    db.session.commit()
-    return organiser, is_new
+    return generate_password_hash(password, PASSWORD_METHOD)
 
 
 def organiser_by_email(email: object) -> Organiser | None:
@@ -107,11 +133,25 @@ def sign_in(organiser: Organiser) -> None:
     session[SESSION_ORGANISER] = organiser.id
     session[SESSION_SIGNED_IN_AT] = now
     session[SESSION_SEEN_AT] = now
+    session[SESSION_VERSION] = organiser.session_version
 
 
 def sign_out() -> None:
-    for key in (SESSION_ORGANISER, SESSION_SIGNED_IN_AT, SESSION_SEEN_AT):
+    """End this browser's session only (an expired or outdated one)."""
+    for key in _SESSION_KEYS:
         session.pop(key, None)
+
+
+def sign_out_everywhere(organiser: Organiser) -> None:
+    """Log out: this session and every other one of the account, copies of the cookie too."""
+    # In the database, so two requests at once each bump it and neither is lost.
+    db.session.execute(
+        update(Organiser)
+        .where(Organiser.id == organiser.id)
+        .values(session_version=Organiser.session_version + 1)
+    )
+    db.session.commit()
+    sign_out()
 
 
 def signed_in_organiser() -> Organiser | None:
@@ -128,7 +168,8 @@ def signed_in_organiser() -> Organiser | None:
         sign_out()
         return None
     organiser = db.session.get(Organiser, organiser_id)
-    if organiser is None:  # the account was removed
+    # The account was removed, or logged out or got a new password since this login.
+    if organiser is None or session.get(SESSION_VERSION) != organiser.session_version:
         sign_out()
         return None
     session[SESSION_SEEN_AT] = now

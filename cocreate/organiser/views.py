@@ -96,8 +96,10 @@ def too_many_attempts(_error: object) -> tuple[str, int]:
 
 @bp.post("/logout")
 def logout() -> BaseResponse:
-    accounts.sign_out()
-    flash(_("You have logged out."), "good")
+    organiser = accounts.signed_in_organiser()
+    if organiser is not None:
+        accounts.sign_out_everywhere(organiser)
+    flash(_("You have logged out, here and on every other device."), "good")
     return redirect(url_for("organiser.login"), code=303)
 
 
@@ -130,6 +132,35 @@ def _private(response: Response) -> Response:
     # Organiser pages show names and secret links: never keep them in a shared cache.
     response.headers.setdefault("Cache-Control", "no-store")
     return response
+
+
+# --- the account ------------------------------------------------------------------------------
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@signed_in
+def password() -> Page:
+    shown = {"password_min_length": accounts.PASSWORD_MIN_LENGTH}
+    if request.method == "GET":
+        return render_template("organiser/password.html", **shown)
+    try:
+        accounts.change_password(
+            g.organiser,
+            request.form.get("current_password"),
+            request.form.get("new_password"),
+            request.form.get("new_password_again"),
+        )
+    except ActionRefused as refused:
+        return render_template("organiser/password.html", error=refused.message, **shown), 400
+    accounts.sign_in(g.organiser)  # every other session has ended; this one goes on
+    flash(
+        _(
+            "Your password has been changed. Every other device logged in to this account "
+            "is now logged out."
+        ),
+        "good",
+    )
+    return redirect(url_for("organiser.workshop_list"), code=303)
 
 
 # --- the workshop list ------------------------------------------------------------------------

@@ -88,9 +88,10 @@ class CocreateServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def import_plan(self, plan_file: Path) -> ImportedWorkshop:
+    def cli(self, *arguments: str) -> str:
+        """Run a `cocreate` command on this server's database; returns what it printed."""
         completed = subprocess.run(
-            [sys.executable, "-m", "cocreate.cli", "import", str(plan_file)],
+            [sys.executable, "-m", "cocreate.cli", *arguments],
             cwd=REPO_ROOT,
             env=self.env,
             capture_output=True,
@@ -99,9 +100,16 @@ class CocreateServer:
             check=False,
         )
         assert completed.returncode == 0, completed.stderr
-        code = re.search(r"Join code: (\S+)", completed.stdout)
-        path = re.search(r"Facilitator path: (\S+)", completed.stdout)
-        assert code and path, completed.stdout
+        return completed.stdout
+
+    def add_organiser(self, email: str, password: str) -> None:
+        self.cli("add-organiser", email, "--password", password)
+
+    def import_plan(self, plan_file: Path) -> ImportedWorkshop:
+        output = self.cli("import", str(plan_file))
+        code = re.search(r"Join code: (\S+)", output)
+        path = re.search(r"Facilitator path: (\S+)", output)
+        assert code and path, output
         return ImportedWorkshop(code=code.group(1), facilitator_path=path.group(1))
 
     def start(self) -> None:
@@ -165,11 +173,20 @@ class CocreateServer:
     def join(self, code: str, name: str, table_id: str | None = None) -> requests.Session:
         """Join as a participant over plain HTTP; the session holds the participant cookie."""
         session = requests.Session()
-        form = {"name": name} | ({"table_id": table_id} if table_id else {})
+        page = session.get(f"{self.base_url}/j/{code}", timeout=10)  # as after a QR scan
+        form = {"name": name, "csrf_token": form_token(page.text)}
+        form |= {"table_id": table_id} if table_id else {}
         response = session.post(f"{self.base_url}/j/{code}", data=form, timeout=10)
         assert response.status_code == 200, response.text  # the 303 lands on the phone page
         assert any(c.name == f"cocreate_{code}" for c in session.cookies), "no participant cookie"
         return session
+
+
+def form_token(html: str) -> str:
+    """The CSRF token of the form on a page, which a POST from that page must send back."""
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "no form token on the page"
+    return found.group(1)
 
 
 # The `start_server` fixture: `start_server(plan_file, worker="gevent")`.

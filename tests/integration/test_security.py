@@ -21,7 +21,7 @@ from cocreate.plans import PlanError, parse_plan
 from cocreate.workshop import services
 from cocreate.workshop.models import CafeTable, Challenge, Participant, Workshop
 from cocreate.workshop.text import has_visible_character
-from tests.conftest import SMALL_PLAN
+from tests.conftest import SMALL_PLAN, FormClient
 from tests.integration.test_export import run_workshop
 from tests.integration.test_organiser import make_organiser, signed_in_client
 from tests.integration.test_organiser_plan_editor import form_of, post_plan
@@ -217,7 +217,7 @@ def test_names_lose_bidi_controls_and_real_text_is_kept(app: Flask, workshop: Wo
 def _app_with(tmp_path: Path, **config: object) -> Flask:
     from cocreate import create_app
 
-    return create_app(
+    application = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
@@ -226,6 +226,8 @@ def _app_with(tmp_path: Path, **config: object) -> Flask:
         }
         | config
     )
+    application.test_client_class = FormClient
+    return application
 
 
 def _spoofed_joins(app: Flask, count: int) -> list[int]:
