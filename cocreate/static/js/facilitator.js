@@ -275,8 +275,11 @@
     }
     if (event.target.id !== "add-own") return;
     event.preventDefault();
-    const ack = await act("shortlist_add", { text: document.getElementById("own-text").value });
-    if (ack.ok) document.getElementById("own-text").value = "";
+    const sent = document.getElementById("own-text").value;
+    const ack = await act("shortlist_add", { text: sent });
+    // Clear only what was sent: the facilitator may already be typing the next one.
+    const input = document.getElementById("own-text");
+    if (ack.ok && input && input.value === sent) input.value = "";
   });
 
   function renderVoting() {
