@@ -44,7 +44,7 @@ lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check cocreate tests bench
 	$(VENV)/bin/lint-imports
 
-test: $(VENV)/.installed-test browser-deps bench-deps lint
+test: $(VENV)/.installed-test browser-deps bench/phones/node_modules/.installed lint
 	$(VENV)/bin/pytest
 
 # The newest releases pyproject.toml allows, without the lock, in a venv of their own: run it
@@ -68,6 +68,10 @@ translations: $(VENV)/.installed-test
 		-l da --no-fuzzy-matching --ignore-obsolete -w 100
 	$(VENV)/bin/pybabel compile -d cocreate/translations -l da
 
-# The load benchmark's phones: Node's Socket.IO client, exactly as bench/phones/package-lock.json pins.
-bench-deps: $(VENV)/.installed-test
+# The load benchmark's phones: Node's Socket.IO client, exactly as bench/phones/package-lock.json
+# pins (installed again only when the lock changes).
+bench-deps: bench/phones/node_modules/.installed
+
+bench/phones/node_modules/.installed: bench/phones/package-lock.json
 	npm ci --prefix bench/phones --no-audit --no-fund
+	touch $@

@@ -8,15 +8,9 @@ Runs the load benchmark's real workshop with 30 phones (`make bench-deps` instal
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "bench"))
-
-import load  # noqa: E402
+from bench import load
 
 PHONES = 30
 

@@ -377,11 +377,11 @@
     }
     if (event.target.id !== "add-own") return;
     event.preventDefault();
-    const text = document.getElementById("own-text").value;
-    const ack = await act("shortlist_add", { text: text });
-    // The push with the new item may come first; keep anything typed since.
-    const own = document.getElementById("own-text");
-    if (ack.ok && own && own.value === text) own.value = "";
+    const sent = document.getElementById("own-text").value;
+    const ack = await act("shortlist_add", { text: sent });
+    // Clear only what was sent: the facilitator may already be typing the next one.
+    const input = document.getElementById("own-text");
+    if (ack.ok && input && input.value === sent) input.value = "";
   });
 
   function renderVoting() {

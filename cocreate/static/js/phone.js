@@ -60,8 +60,10 @@
     el("note-submit").disabled = true;
     const ack = await conn.act("add_note", item);
     el("note-submit").disabled = false;
+    // Clear only what was sent: the participant may already be typing the next note.
+    const clearSent = () => { if (el("note-text").value === text) el("note-text").value = ""; };
     if (ack.offline) {
-      el("note-text").value = "";
+      clearSent();
       showNoteError(t("Saved on this phone; it will be sent when the connection returns."));
       return;
     }
@@ -72,7 +74,7 @@
       return;
     }
     saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
-    if (ack.ok) { el("note-text").value = ""; showNoteError(""); }
+    if (ack.ok) { clearSent(); showNoteError(""); }
     else showNoteError(ack.error);
   });
 
