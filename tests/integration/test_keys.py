@@ -21,7 +21,7 @@ from cocreate.db import clear_sqlite_journal, db
 from cocreate.extensions import socketio
 from cocreate.workshop import services
 from cocreate.workshop.models import CoFacilitatorLink, Note, Workshop
-from tests.conftest import SMALL_PLAN, act
+from tests.conftest import SMALL_PLAN, FormClient, act
 from tests.integration.test_organiser import create_from_template, make_organiser, signed_in_client
 
 
@@ -264,6 +264,7 @@ def test_serve_prints_no_key_of_the_workshops_in_the_database(serve_output: Any)
     from cocreate import create_app
 
     app = create_app({"ASYNC_MODE": "threading", "TESTING": True})
+    app.test_client_class = FormClient  # its forms carry their CSRF token, as a browser's do
     keys = []
     with app.app_context():
         for email in ("anne@kommune.dk", "bo@kommune.dk"):  # two organisers' workshops

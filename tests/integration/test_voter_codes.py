@@ -32,11 +32,11 @@ def phones(join_phone: Any) -> list[Any]:
     return [join_phone(name) for name in ("Anna", "Bo", "Cecilie", "Dan", "Emil", "Fatima")]
 
 
-def print_codes(app: Flask, workshop: Workshop, count: object) -> Any:
+def print_codes(app: Flask, workshop: Workshop, key: str, count: object) -> Any:
     client = app.test_client()
     client.set_cookie("cocreate_lang", "en")
     return client.post(
-        f"/w/{workshop.code}/facilitate/{workshop.facilitator_key}/voter-codes",
+        f"/w/{workshop.code}/facilitate/{key}/voter-codes",
         data={"count": str(count)},
     )
 
@@ -46,14 +46,14 @@ def codes_on_sheet(page: Any) -> list[str]:
 
 
 def open_vote_with_codes(
-    app: Flask, workshop: Workshop, facilitator: Any, phones: list[Any], count: int = 8
+    app: Flask, workshop: Workshop, key: str, facilitator: Any, phones: list[Any], count: int = 8
 ) -> tuple[list[int], list[str]]:
     """Rounds, a shortlist of three, voter codes switched on and printed, the vote open."""
     through_rounds(facilitator, phones)
     for text in CHALLENGES:
         act(facilitator, "shortlist_add", {"text": text})
     assert act(facilitator, "set_voter_codes", {"on": True})["ok"]
-    codes = codes_on_sheet(print_codes(app, workshop, count))
+    codes = codes_on_sheet(print_codes(app, workshop, key, count))
     assert act(facilitator, "open_vote")["ok"]
     return [c["id"] for c in shortlist(facilitator)], codes
 
@@ -95,7 +95,7 @@ def test_the_facilitator_switches_codes_on_before_the_vote_and_phones_are_told(
 
 
 def test_the_vote_does_not_open_before_codes_are_printed_nor_switch_after(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
     through_rounds(facilitator, phones)
     for text in CHALLENGES:
@@ -104,7 +104,7 @@ def test_the_vote_does_not_open_before_codes_are_printed_nor_switch_after(
     refused = act(facilitator, "open_vote")
     assert not refused["ok"] and "Print the voter codes" in refused["error"]
 
-    print_codes(app, workshop, 3)
+    print_codes(app, workshop, facilitator_key, 3)
     assert act(facilitator, "open_vote")["ok"]
     late = act(facilitator, "set_voter_codes", {"on": False})
     assert not late["ok"] and "before the vote opens" in late["error"]
@@ -114,12 +114,12 @@ def test_the_vote_does_not_open_before_codes_are_printed_nor_switch_after(
 
 
 def test_printable_sheet_lists_n_distinct_codes_and_only_their_hashes_are_stored(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
     through_rounds(facilitator, phones)
     act(facilitator, "set_voter_codes", {"on": True})
 
-    page = print_codes(app, workshop, 25)
+    page = print_codes(app, workshop, facilitator_key, 25)
 
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     codes = codes_on_sheet(page)
@@ -136,20 +136,22 @@ def test_printable_sheet_lists_n_distinct_codes_and_only_their_hashes_are_stored
     }  # no name, no participant, no time, no ballot
     assert act(facilitator, "sync")["snapshot"]["voter_codes"]["printed"] == 25
 
-    more = codes_on_sheet(print_codes(app, workshop, 4))  # latecomers: more slips, new codes
+    more = codes_on_sheet(
+        print_codes(app, workshop, facilitator_key, 4)
+    )  # latecomers: more slips, new codes
     assert len(more) == 4 and not set(more) & set(codes)
     assert act(facilitator, "sync")["snapshot"]["voter_codes"]["printed"] == 29
 
 
 def test_the_sheet_refuses_a_wrong_key_a_bad_count_and_codes_switched_off(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
     through_rounds(facilitator, phones)
-    off = print_codes(app, workshop, 5)
+    off = print_codes(app, workshop, facilitator_key, 5)
     assert off.status_code == 400 and "Switch voter codes on" in off.get_data(as_text=True)
     act(facilitator, "set_voter_codes", {"on": True})
     for bad in ("0", "lots", "1001", "-3"):
-        page = print_codes(app, workshop, bad)
+        page = print_codes(app, workshop, facilitator_key, bad)
         assert page.status_code == 400, bad
         assert "from 1 to 1000" in page.get_data(as_text=True)
     wrong_key = app.test_client().post(
@@ -163,9 +165,9 @@ def test_the_sheet_refuses_a_wrong_key_a_bad_count_and_codes_switched_off(
 
 
 def test_a_ballot_spends_its_code_and_a_reused_code_is_refused(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
-    ids, codes = open_vote_with_codes(app, workshop, facilitator, phones)
+    ids, codes = open_vote_with_codes(app, workshop, facilitator_key, facilitator, phones)
     first = phones[0].act("cast_ballot", {"choice": ids, "voter_code": codes[0].lower()})
     assert first["ok"] and not first["already_counted"] and first["receipt"]
 
@@ -185,10 +187,10 @@ def test_a_ballot_spends_its_code_and_a_reused_code_is_refused(
 
 
 def test_a_wrong_code_is_refused_in_the_phones_language_and_changes_nothing(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
-    ids, codes = open_vote_with_codes(app, workshop, facilitator, phones)
-    danish = Phone(app, workshop.code, "Gitte", language="da")
+    danish = Phone(app, workshop.code, "Gitte", language="da")  # in the room before joining closes
+    ids, codes = open_vote_with_codes(app, workshop, facilitator_key, facilitator, phones)
     guessed = "ABCD-EFGH" if "ABCD-EFGH" not in codes else "HGFE-DCBA"
 
     english = phones[0].act("cast_ballot", {"choice": ids, "voter_code": guessed})
@@ -210,17 +212,18 @@ def test_no_code_is_refused_when_the_mode_is_on(
     phones: list[Any],
     facilitator: Any,
     payload: dict[str, Any],
+    facilitator_key: str,
 ) -> None:
-    ids, _codes = open_vote_with_codes(app, workshop, facilitator, phones)
+    ids, _codes = open_vote_with_codes(app, workshop, facilitator_key, facilitator, phones)
     refused = phones[0].act("cast_ballot", {"choice": ids} | payload)
     assert refused == {"ok": False, "error": "Type the voter code from your paper slip."}
     assert counts() == (0, 0, 0)
 
 
 def test_with_codes_on_a_phone_that_voted_cannot_vote_again_with_a_second_code(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
-    ids, codes = open_vote_with_codes(app, workshop, facilitator, phones)
+    ids, codes = open_vote_with_codes(app, workshop, facilitator_key, facilitator, phones)
     assert phones[0].act("cast_ballot", {"choice": ids, "voter_code": codes[0]})["ok"]
     again = phones[0].act("cast_ballot", {"choice": ids, "voter_code": codes[1]})
     assert again == {"ok": True, "already_counted": True, "receipt": None}
@@ -229,9 +232,9 @@ def test_with_codes_on_a_phone_that_voted_cannot_vote_again_with_a_second_code(
 
 
 def test_a_bad_ballot_does_not_spend_the_code(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
-    ids, codes = open_vote_with_codes(app, workshop, facilitator, phones)
+    ids, codes = open_vote_with_codes(app, workshop, facilitator_key, facilitator, phones)
     incomplete = phones[0].act("cast_ballot", {"choice": ids[:1], "voter_code": codes[0]})
     assert not incomplete["ok"] and "every challenge" in incomplete["error"]
     assert counts() == (0, 0, 0)
@@ -270,9 +273,9 @@ def _cast_at_once(
 
 
 def test_one_code_sent_by_many_phones_at_once_is_counted_once(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
-    ids, codes = open_vote_with_codes(app, workshop, facilitator, phones)
+    ids, codes = open_vote_with_codes(app, workshop, facilitator_key, facilitator, phones)
     voters = [p.snapshot()["me"]["id"] for p in phones]
     db.session.remove()  # the test's own session holds no transaction while the threads run
 
@@ -288,9 +291,9 @@ def test_one_code_sent_by_many_phones_at_once_is_counted_once(
 
 
 def test_one_phone_sending_two_codes_at_once_is_counted_once_and_keeps_one_code(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
-    ids, codes = open_vote_with_codes(app, workshop, facilitator, phones)
+    ids, codes = open_vote_with_codes(app, workshop, facilitator_key, facilitator, phones)
     voter = phones[0].snapshot()["me"]["id"]
     db.session.remove()
 
@@ -304,9 +307,9 @@ def test_one_phone_sending_two_codes_at_once_is_counted_once_and_keeps_one_code(
 
 
 def test_after_the_close_the_database_holds_no_link_between_codes_and_ballots(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
-    ids, codes = open_vote_with_codes(app, workshop, facilitator, phones, count=10)
+    ids, codes = open_vote_with_codes(app, workshop, facilitator_key, facilitator, phones, count=10)
     for phone, code in zip(phones[:4], codes, strict=False):
         assert phone.act("cast_ballot", {"choice": ids, "voter_code": code})["ok"]
     hashes = [h.encode() for h in db.session.scalars(select(VoterCode.code_hash))]
@@ -329,13 +332,13 @@ def test_after_the_close_the_database_holds_no_link_between_codes_and_ballots(
 
 
 def test_the_report_and_exports_name_the_mode_and_count_the_codes(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
     from openpyxl import load_workbook
 
     from cocreate.export.formats import export_file
 
-    ids, codes = open_vote_with_codes(app, workshop, facilitator, phones, count=10)
+    ids, codes = open_vote_with_codes(app, workshop, facilitator_key, facilitator, phones, count=10)
     for phone, code in zip(phones[:4], codes, strict=False):
         phone.act("cast_ballot", {"choice": ids, "voter_code": code})
     act(facilitator, "close_vote")
@@ -368,12 +371,12 @@ def test_the_report_says_one_ballot_per_phone_without_codes(app: Flask) -> None:
 
 
 def test_an_archive_keeps_the_mode_and_counts_when_imported_again(
-    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any
+    app: Flask, workshop: Workshop, phones: list[Any], facilitator: Any, facilitator_key: str
 ) -> None:
     from cocreate.export.formats import export_file
     from cocreate.export.restore import import_workshop_json
 
-    ids, codes = open_vote_with_codes(app, workshop, facilitator, phones, count=6)
+    ids, codes = open_vote_with_codes(app, workshop, facilitator_key, facilitator, phones, count=6)
     for phone, code in zip(phones[:3], codes, strict=False):
         phone.act("cast_ballot", {"choice": ids, "voter_code": code})
     act(facilitator, "close_vote")

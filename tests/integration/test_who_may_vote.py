@@ -68,7 +68,11 @@ def test_the_facilitator_admits_a_latecomer_who_then_votes(
     assert latecomer.snapshot()["waiting"] is False
     cast = latecomer.act("cast_ballot", {"choice": ids})
     assert cast["ok"] and cast["receipt"]
-    assert facilitator_view(facilitator)["turnout"] == {"voted": 1, "eligible": 7}
+    assert facilitator_view(facilitator)["turnout"] == {
+        "voted": 1,
+        "eligible": 7,
+        "codes_used": None,
+    }
     assert person(facilitator, "Gustav")["late"] is True  # still shown as a latecomer
 
 
@@ -84,7 +88,11 @@ def test_someone_marked_gone_during_the_vote_cannot_vote(
     refused = phones[0].act("cast_ballot", {"choice": ids})
     assert not refused["ok"] and "marked as gone" in refused["error"]
     assert ballots() == 0
-    assert facilitator_view(facilitator)["turnout"] == {"voted": 0, "eligible": 5}
+    assert facilitator_view(facilitator)["turnout"] == {
+        "voted": 0,
+        "eligible": 5,
+        "codes_used": None,
+    }
     # Marked here again, they vote.
     assert act(facilitator, "set_present", {"participant_id": gone, "present": True})["ok"]
     assert phones[0].act("cast_ballot", {"choice": ids})["ok"]
