@@ -119,7 +119,7 @@ def test_logout_ends_a_copy_of_the_login_cookie(browser: Browser, server: Cocrea
     expect(stolen.locator("#logout")).to_be_visible()  # the copy works while logged in
 
     page.locator("#logout").click()
-    expect(page.get_by_text("You have logged out.")).to_be_visible()
+    expect(page.get_by_text("You have logged out, here and on every other device.")).to_be_visible()
     stolen.goto(server.base_url + "/organiser/")
     expect(stolen.locator("#login")).to_be_visible()
     expect(stolen.locator("#logout")).to_have_count(0)
