@@ -42,7 +42,9 @@ browser-deps:
 
 lint: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check cocreate tests bench
+	$(VENV)/bin/ruff format --check cocreate tests bench
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 test: $(VENV)/.installed-test browser-deps bench/phones/node_modules/.installed lint
 	$(VENV)/bin/pytest

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -21,6 +23,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# The models' base class. Flask-SQLAlchemy makes db.Model at run time, which type checkers
+# cannot follow; it is a subclass of Base with the same columns and mapping.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 
 
 def clear_sqlite_journal() -> None:

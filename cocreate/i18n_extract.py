@@ -22,7 +22,7 @@ def python(
     fileobj: IO[bytes],
     keywords: Mapping[str, Any],
     comment_tags: Collection[str],
-    options: dict[str, Any],
+    options: Any,  # Babel passes each extractor its own TypedDict of options
 ) -> Generator[Any, None, None]:
     """Python sources: gettext's keywords and `lazy_gettext`, never `t`."""
     del keywords  # the command line's set is shared by every language
@@ -33,7 +33,7 @@ def javascript(
     fileobj: IO[bytes],
     keywords: Mapping[str, Any],
     comment_tags: Collection[str],
-    options: dict[str, Any],
+    options: Any,  # Babel passes each extractor its own TypedDict of options
 ) -> Generator[Any, None, None]:
     """The browser's scripts: only `t("…")` from common.js."""
     del keywords

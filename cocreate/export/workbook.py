@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cocreate.export.data import WorkshopExport
+from cocreate.export.data import ChallengeData, WorkshopExport
 from cocreate.export.results_csv import plain_number
 from cocreate.export.texts import texts_for, voting_mode
 
@@ -73,13 +73,7 @@ def results_workbook(export: WorkshopExport) -> bytes:
             [row.rank, challenge.text, *source]
             for row in export.results.rows
             for challenge in [export.challenge(row.challenge)]
-            for source in (
-                [
-                    [export.table(n.table).name, n.round, export.field_label(n.field), n.text]
-                    for n in export.sources(challenge)
-                ]
-                or [[None, None, None, words["no_sources"]]]
-            )
+            for source in _source_rows(export, challenge, words["no_sources"])
         ],
         wide=(2, 6),
     )
@@ -173,6 +167,18 @@ def _fill_pairwise(sheet: Worksheet, export: WorkshopExport) -> None:
     _fill(sheet, ["", *labels], rows, wide=(1,), wide_width=40, narrow_width=18)
     for column in range(2, len(labels) + 2):
         sheet.cell(row=1, column=column).alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _source_rows(
+    export: WorkshopExport, challenge: ChallengeData, no_sources: str
+) -> list[list[Cell]]:
+    """Table, round, field and text of each note behind a challenge; one row saying there is
+    none for a challenge the facilitator wrote."""
+    rows: list[list[Cell]] = [
+        [export.table(n.table).name, n.round, export.field_label(n.field), n.text]
+        for n in export.sources(challenge)
+    ]
+    return rows or [[None, None, None, no_sources]]
 
 
 def _fill(

@@ -12,7 +12,7 @@ log = logging.getLogger("alembic.env")
 config = context.config
 
 
-def _metadata():  # type: ignore[no-untyped-def]
+def _metadata():  # type: ignore[no-untyped-def,unused-ignore]
     return current_app.extensions["migrate"].db.metadata
 
 
@@ -29,7 +29,7 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-def _skip_empty_autogenerate(_context, _revision, directives) -> None:  # type: ignore[no-untyped-def]
+def _skip_empty_autogenerate(_context, _revision, directives) -> None:  # type: ignore[no-untyped-def,unused-ignore]
     if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
         directives[:] = []
         log.info("No changes in schema detected.")

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cocreate.db import db
+from cocreate.db import Model
 from cocreate.timeutil import utcnow
 
 
-class Organiser(db.Model):
+class Organiser(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Stored lower-cased, so "Anne@Kommune.dk" and "anne@kommune.dk" are one account.
     email: Mapped[str] = mapped_column(String(254), unique=True)

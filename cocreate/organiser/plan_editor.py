@@ -39,7 +39,7 @@ PHASES_BEFORE_VOTE: Final = ("draft", "lobby", "rounds", "consolidation")
 
 
 class FormData(Protocol):
-    def get(self, key: str, default: str = ...) -> str | None: ...
+    def get(self, key: str) -> str | None: ...
     def getlist(self, key: str) -> list[str]: ...
 
 
@@ -277,8 +277,12 @@ def _locked_differences(workshop: Workshop, current: Plan, plan: Plan) -> list[s
         changed.append("fields")
     vote_before, vote_after = current.vote, plan.vote
     # The shortlist size and voter codes stay open until the vote opens.
-    open_until_vote = {"shortlist_size": 0, "voter_codes": False}
-    if replace(vote_before, **open_until_vote) != replace(vote_after, **open_until_vote):
+    open_until_vote = ("shortlist_size", "voter_codes")
+
+    def locked(vote: VotePlan) -> VotePlan:
+        return replace(vote, shortlist_size=0, voter_codes=False)
+
+    if locked(vote_before) != locked(vote_after):
         changed.append("vote")
     for name in open_until_vote:
         if (

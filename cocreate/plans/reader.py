@@ -12,7 +12,7 @@ import re
 import tomllib
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Final, NoReturn
+from typing import Any, Final, NoReturn, cast
 
 from cocreate.plans import messages as msg
 from cocreate.plans.errors import PlanError
@@ -243,7 +243,7 @@ class _Reader:
                 RoundPlan(
                     title=entry["title"],
                     prompt=entry.get("prompt", ""),
-                    minutes=_as_float(entry["minutes"]),
+                    minutes=cast("float", _as_float(entry["minutes"])),  # checked in validation.py
                 )
                 for entry in sections["rounds"]
             ),

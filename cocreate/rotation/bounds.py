@@ -95,8 +95,8 @@ def _met_sets(problem: Problem) -> list[set[int]]:
             people = [index[pid] for pid in group if pid in index]
             for a in people:
                 met[a].update(people)
-    for i, people in enumerate(met):
-        people.discard(i)
+    for i, met_by_i in enumerate(met):
+        met_by_i.discard(i)
     return met
 
 

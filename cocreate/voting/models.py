@@ -7,16 +7,16 @@ which is unrelated to the order of casting.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from cocreate.db import db
+from cocreate.db import Model
 
 
-class Ballot(db.Model):
-    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_with_rowid": False}
+class Ballot(Model):
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     workshop_id: Mapped[int] = mapped_column(
@@ -28,7 +28,7 @@ class Ballot(db.Model):
     receipt: Mapped[str] = mapped_column(String(16))
 
 
-class VoterRollEntry(db.Model):
+class VoterRollEntry(Model):
     """Who has voted: one row per participant, never linked to a ballot."""
 
     __tablename__ = "voter_roll"
@@ -41,7 +41,7 @@ class VoterRollEntry(db.Model):
     )
 
 
-class VoterCode(db.Model):
+class VoterCode(Model):
     """A printed one-time voter code, as a keyed hash only: no name, no time, no ballot.
 
     Nothing points from here to a ballot or back. Rows are stored in hash order (WITHOUT ROWID),
@@ -50,7 +50,7 @@ class VoterCode(db.Model):
     """
 
     __tablename__ = "voter_code"
-    __table_args__: ClassVar[dict[str, Any]] = {"sqlite_with_rowid": False}
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     workshop_id: Mapped[int] = mapped_column(
         ForeignKey("workshop.id", ondelete="CASCADE"), primary_key=True

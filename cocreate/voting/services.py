@@ -16,6 +16,7 @@ from cocreate.plans import BALLOT_FOR_METHOD
 from cocreate.voting import codes
 from cocreate.voting.explain import compare_borda_schulze, describe_comparison, robustness
 from cocreate.voting.models import Ballot, VoterRollEntry
+from cocreate.voting.tally import Ballot as BallotChoice
 from cocreate.voting.tally import InvalidBallot, TallyResult, tally, validate_ballot
 from cocreate.workshop.models import Challenge, Participant, Workshop
 
@@ -166,13 +167,13 @@ def _tick_roll_if_eligible(workshop_id: int, participant_id: int) -> Insert:
     )
 
 
-def _checked_choice(workshop: Workshop, choice: object) -> object:
+def _checked_choice(workshop: Workshop, choice: object) -> BallotChoice:
     """The ballot as it will be stored, or ActionRefused saying what is wrong with it."""
     candidates = [str(c.id) for c in workshop.challenges]
     if workshop.ballot_type == "dots":
         if not isinstance(choice, dict):
             raise ActionRefused(_("The ballot must give points to challenges."))
-        stored: object = {str(k): v for k, v in choice.items() if v != 0}
+        stored: BallotChoice = {str(k): v for k, v in choice.items() if v != 0}
         if not stored:
             raise ActionRefused(_("Place at least one point before voting."))
     else:
@@ -248,7 +249,7 @@ def close_vote(workshop: Workshop) -> None:
     clear_sqlite_journal()
 
 
-def stored_results(workshop: Workshop) -> dict[str, object] | None:
+def stored_results(workshop: Workshop) -> dict[str, Any] | None:
     """The ranking as every screen shows it, tallied once when the vote closed and kept in the
     workshop row; ``None`` before the vote has closed. A workshop closed before results were
     stored (restored from an archive, an older version) is tallied on first read and kept."""
@@ -260,7 +261,7 @@ def stored_results(workshop: Workshop) -> dict[str, object] | None:
     return workshop.results_json
 
 
-def _results_record(workshop: Workshop) -> dict[str, object]:
+def _results_record(workshop: Workshop) -> dict[str, Any]:
     """The stored form of the results: the rows, and each text in every language the app
     speaks, since one pushed state reaches phones in Danish and English alike."""
     outcome = results(workshop, explain=False)

@@ -52,4 +52,4 @@ def _readable(ballot_type: str, choice: object, texts: dict[str, str]) -> list[s
         return [f"{texts.get(k, k)}: {n}" for k, n in sorted(choice.items(), key=lambda kv: -kv[1])]
     if ballot_type == "ranking" and isinstance(choice, list):
         return [f"{i}. {texts.get(k, k)}" for i, k in enumerate(choice, start=1)]
-    return [texts.get(k, k) for k in choice] if isinstance(choice, list) else []
+    return [texts.get(str(k), str(k)) for k in choice] if isinstance(choice, list) else []

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from cocreate.db import db
+from cocreate.db import Model
 from cocreate.timeutil import utcnow
 
 PHASES = ("draft", "lobby", "rounds", "consolidation", "voting", "results", "closed")
@@ -19,7 +19,7 @@ ROLES = ("host", "notetaker", "member")
 DEFAULT_RETENTION_DAYS = 30
 
 
-class Workshop(db.Model):
+class Workshop(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(12), unique=True)
     # Only a hash of the facilitator key is stored (as for co-facilitator links and phones'
@@ -102,7 +102,7 @@ class Workshop(db.Model):
         return {"host": self.host_label, "notetaker": self.notetaker_label}.get(role, "")
 
 
-class CafeTable(db.Model):
+class CafeTable(Model):
     __tablename__ = "cafe_table"
     __table_args__ = (UniqueConstraint("workshop_id", "position"),)
 
@@ -119,7 +119,7 @@ class CafeTable(db.Model):
         return self.position + 1
 
 
-class Round(db.Model):
+class Round(Model):
     __table_args__ = (UniqueConstraint("workshop_id", "position"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -134,7 +134,7 @@ class Round(db.Model):
     workshop: Mapped[Workshop] = relationship(back_populates="rounds")
 
 
-class Participant(db.Model):
+class Participant(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     workshop_id: Mapped[int] = mapped_column(
         ForeignKey("workshop.id", ondelete="CASCADE"), index=True
@@ -166,7 +166,7 @@ class Participant(db.Model):
         return self.present and self.admitted
 
 
-class Seat(db.Model):
+class Seat(Model):
     """Where a participant sits in one round: the rotation plan, stored."""
 
     __table_args__ = (UniqueConstraint("participant_id", "round_position"),)
@@ -180,7 +180,7 @@ class Seat(db.Model):
     table_id: Mapped[int] = mapped_column(ForeignKey("cafe_table.id", ondelete="CASCADE"))
 
 
-class Note(db.Model):
+class Note(Model):
     __table_args__ = (UniqueConstraint("workshop_id", "client_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -202,7 +202,7 @@ class Note(db.Model):
     author: Mapped[Participant | None] = relationship()
 
 
-class Challenge(db.Model):
+class Challenge(Model):
     """One item of the shortlist the room votes on, with the notes it was drawn from."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -216,7 +216,7 @@ class Challenge(db.Model):
     sources: Mapped[list[Note]] = relationship(secondary="challenge_source", order_by="Note.id")
 
 
-class ChallengeSource(db.Model):
+class ChallengeSource(Model):
     __tablename__ = "challenge_source"
 
     challenge_id: Mapped[int] = mapped_column(
@@ -227,7 +227,7 @@ class ChallengeSource(db.Model):
     )
 
 
-class CoFacilitatorLink(db.Model):
+class CoFacilitatorLink(Model):
     """A facilitator link the organiser hands to a co-facilitator and can revoke.
 
     Only a hash of the link's key is stored, as for the phones' tokens."""
@@ -244,7 +244,7 @@ class CoFacilitatorLink(db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-class TabletLink(db.Model):
+class TabletLink(Model):
     """A shared tablet's link to one table's form, made by the facilitator and revocable.
 
     Its key is random and only its hash is stored: nothing a screen is sent derives it, so
