@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import sys
 
-WORKERS = ("gevent", "eventlet")
-DEFAULT_WORKER = "gevent"
+from cocreate.workers import DEFAULT_WORKER
 
 
 def requested_worker(argv: list[str]) -> str | None:

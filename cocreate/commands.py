@@ -12,13 +12,13 @@ import click
 from sqlalchemy import select
 
 from cocreate.app import create_app
-from cocreate.cli import DEFAULT_WORKER, WORKERS
 from cocreate.db import db
 from cocreate.errors import ActionRefused
 from cocreate.export.formats import FORMATS, export_file
 from cocreate.organiser import accounts
 from cocreate.organiser.personal_data import expired_workshops, purge_expired
 from cocreate.plans import DEFAULT_SAMPLE, PlanError, load_plan, sample_plans_dir
+from cocreate.workers import DEFAULT_WORKER, WORKERS
 from cocreate.workshop import services
 from cocreate.workshop.models import Workshop
 
