@@ -4,10 +4,13 @@ Pure functions only: nothing from the web framework, the database or the rest of
 (an import-linter contract enforces this), so a ranking can be recomputed and audited from
 the stored ballots alone.
 
-Usage::
+Usage (a doctest: ``make test`` runs it)::
 
-    result = tally("schulze", ["a", "b", "c"], [["b", "a"], ["c"]])
-    result.ranking   # [["b"], ["a", "c"]] -> tiers best first; several ids in a tier tie
+    >>> result = tally("schulze", ["a", "b", "c"], [["b", "a"], ["c"]])
+    >>> result.ranking  # tiers, best first; several ids in one tier tie
+    [['b', 'c'], ['a']]
+    >>> tally("borda", ["a", "b", "c"], [["b", "a", "c"], ["a", "b", "c"]]).scores  # 3, 2, 1
+    {'a': 5.0, 'b': 5.0, 'c': 2.0}
 
 Nothing is ever broken at random: within a tier candidates keep the order they were given in.
 """
