@@ -322,7 +322,7 @@
     const candidate = function (n) {
       const hint = alike.merge_into[n.id];
       const number = s.challenges.findIndex((c) => c.id === hint) + 1;
-      return '<div class="candidate" data-note="' + n.id + '"><div class="small">' + t("round %(number)s", { number: n.round }) + "</div><div class=\"text\">" + esc(n.text) + "</div>" +
+      return '<div class="candidate" data-note="' + n.id + '"><p><span class="text">' + esc(n.text) + '</span> <span class="small">' + t("round %(number)s", { number: n.round }) + "</span></p>" +
         (number ? '<p class="small look-alike-hint">' + t("Looks like shortlist item %(number)s.", { number: number }) + "</p>" : "") + '<div class="tools">' +
         '<button data-add-note="' + n.id + '"' + (full ? " disabled" : "") + ">" + t("Add to shortlist") + "</button>" +
         (s.challenges.length ? '<select aria-label="' + t("Merge into") + '" data-merge-target="' + n.id + '">' + options(n.id) + '</select><button class="secondary" data-merge-note="' + n.id + '">' + t("Merge as duplicate") + "</button>" : "") +
@@ -333,7 +333,7 @@
       const here = candidates.filter((n) => n.table_id === table.id);
       if (!here.length) return "";
       return '<section class="candidate-table" data-candidate-table="' + table.id + '" aria-labelledby="candidates-' + table.id + '"><h3 id="candidates-' + table.id + '">' +
-        esc(tableName(table.id)) + ' <span class="count">(' + here.length + ")</span></h3>" + here.map(candidate).join("") + "</section>";
+        esc(tableName(table.id)) + ' <span class="note-count">(' + here.length + ")</span></h3>" + here.map(candidate).join("") + "</section>";
     }).join("") || '<p class="small">' + t("No challenge notes left.") + "</p>";
     html += '<form id="add-own" class="stack"><label for="own-text">' + t("Add a challenge in your own words") + '</label><input id="own-text" maxlength="300"><button' + (full ? " disabled" : "") + ">" + t("Add") + "</button></form>";
     html += '</section><section><h2 id="shortlist-count">' + t("Shortlist: %(count)s of %(size)s", { count: s.challenges.length, size: s.workshop.shortlist_size }) + "</h2>" + '<ol class="shortlist" id="shortlist">';
