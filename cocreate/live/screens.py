@@ -662,7 +662,12 @@ def _turnout_info(workshop: Workshop) -> dict[str, int | None] | None:
     counted = voting.turnout(workshop)
     # Codes used change with every ballot, like the turnout, so they are pushed with it.
     used = voter_codes.code_counts(workshop).used if workshop.voter_codes else None
-    return {"voted": counted.voted, "eligible": counted.eligible, "codes_used": used}
+    return {
+        "voted": counted.voted,
+        "eligible": counted.eligible,
+        "codes_used": used,
+        "paper": counted.paper,  # shown to the room with the turnout, so none go unseen
+    }
 
 
 def _voter_codes_info(workshop: Workshop) -> dict[str, int] | None:

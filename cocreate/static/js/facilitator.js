@@ -416,6 +416,10 @@
   });
   stage.addEventListener("input", function (event) {
     if (event.target.id === "candidate-search") { searchTerm = event.target.value; applySearch(); }
+    if (event.target.dataset.paper || event.target.id === "paper-code") {
+      paperDraft[event.target.id] = event.target.type === "checkbox" ? event.target.checked : event.target.value;
+      paperReceipt = "";
+    }
   });
   stage.addEventListener("toggle", function (event) {
     if (event.target.id === "people") peopleOpen = event.target.open;
@@ -434,6 +438,15 @@
       });
       return;
     }
+    if (event.target.id === "paper-ballot-form") {
+      event.preventDefault();
+      const read = paperChoice();
+      if (read.error) { errorBox.hidden = false; errorBox.textContent = read.error; return; }
+      const code = document.getElementById("paper-code");
+      const ack = await act("cast_paper_ballot", { choice: read.choice, voter_code: code ? code.value : undefined });
+      if (ack.ok) { paperDraft = {}; paperReceipt = ack.receipt; stageKey = ""; render(); }
+      return;
+    }
     if (event.target.id !== "add-own") return;
     event.preventDefault();
     const sent = document.getElementById("own-text").value;
@@ -446,10 +459,75 @@
   function renderVoting() {
     const s = snap;
     return "<h1>" + t("Vote on your phone") + '</h1><p class="turnout" id="turnout">' + t("%(voted)s of %(eligible)s have voted", { voted: s.turnout.voted, eligible: s.turnout.eligible }) + "</p>" +
+      paperCount() +
       (s.workshop.ballot.voter_codes ? '<p class="prompt">' + t("Type the voter code from your paper slip with your ballot.") + "</p>" : "") +
       '<ol class="shortlist">' + s.challenges.map((c) => '<li class="shortlist-item">' + esc(c.text) + "</li>").join("") + "</ol>" +
+      (presenting ? "" : paperBallot()) +
       (s.workshop.ballot.voter_codes && !presenting ? voterCodes() : "") +  // slips for latecomers
       (presenting ? "" : peoplePanel());
+  }
+
+  /* The room sees how many ballots the facilitator entered on paper, as they are entered. */
+  function paperCount() {
+    const paper = snap.turnout && snap.turnout.paper;
+    return paper ? '<p class="prompt" id="turnout-paper">' + t("%(paper)s of them entered on paper by the facilitator.", { paper: paper }) + "</p>" : "";
+  }
+
+  // A paper ballot being typed in survives the redraws that every phone's ballot causes.
+  let paperDraft = {};
+  let paperReceipt = "";
+
+  /* Enter the ballot of someone without a phone, as the phone's ballot asks for it. */
+  function paperBallot() {
+    const s = snap;
+    const b = s.workshop.ballot;
+    const n = s.challenges.length;
+    const value = (key) => esc(paperDraft[key] === undefined ? "" : paperDraft[key]);
+    const rows = s.challenges.map(function (c) {
+      const id = "paper-" + c.id;
+      if (b.type === "approval") {
+        return '<li><label class="check" for="' + id + '"><input type="checkbox" id="' + id + '" data-paper="' + c.id + '"' + (paperDraft[id] ? " checked" : "") + "> " + esc(c.text) + "</label></li>";
+      }
+      const label = b.type === "dots" ? t("Points for “%(challenge)s”", { challenge: c.text }) : t("Place of “%(challenge)s”", { challenge: c.text });
+      const max = b.type === "dots" ? b.points_per_item : n;
+      return '<li><input type="number" id="' + id + '" data-paper="' + c.id + '" min="' + (b.type === "dots" ? 0 : 1) + '" max="' + max + '" value="' + value(id) +
+        '" aria-label="' + esc(label) + '"> <label for="' + id + '">' + esc(c.text) + "</label></li>";
+    }).join("");
+    const how = b.type === "dots" ? t("Type the points written next to each challenge (%(budget)s in all, at most %(most)s on one).", { budget: b.points_budget, most: b.points_per_item })
+      : b.type === "approval" ? t("Tick the challenges chosen (up to %(count)s).", { count: b.approvals_max })
+      : t("Type the place written next to each challenge: 1 for the most important, up to %(count)s.", { count: n });
+    return '<section class="paper-ballot" id="paper-ballot" aria-labelledby="paper-heading"><h2 id="paper-heading">' + t("Enter a paper ballot") + "</h2>" +
+      '<p class="small">' + t("For someone without a phone. It is counted like any other ballot, and the room, the report and the exports see how many were entered on paper.") + "</p>" +
+      '<form id="paper-ballot-form"><p>' + how + '</p><ol class="paper-rows">' + rows + "</ol>" +
+      (b.voter_codes ? '<label for="paper-code">' + t("Voter code from their slip") + '<input id="paper-code" autocomplete="off" value="' + value("paper-code") + '"></label>' : "") +
+      '<button type="submit" id="paper-submit">' + t("Count this paper ballot") + "</button></form>" +
+      '<p id="paper-receipt" role="status">' + (paperReceipt ? t("Counted. Write the receipt %(receipt)s on the paper ballot for its owner.", { receipt: "<strong>" + esc(paperReceipt) + "</strong>" }) : "") + "</p></section>";
+  }
+
+  /* The choice as a phone sends it, or a message saying what to correct. */
+  function paperChoice() {
+    const s = snap;
+    const b = s.workshop.ballot;
+    const read = (c) => { const node = document.getElementById("paper-" + c.id); return node ? node : null; };
+    if (b.type === "approval") return { choice: s.challenges.filter((c) => read(c).checked).map((c) => String(c.id)) };
+    if (b.type === "dots") {
+      const choice = {};
+      for (const c of s.challenges) {
+        const raw = read(c).value.trim();
+        if (raw === "") continue;
+        const points = Number(raw);
+        if (!Number.isInteger(points) || points < 0) return { error: t("Points must be whole numbers.") };
+        if (points) choice[String(c.id)] = points;
+      }
+      return { choice: choice };
+    }
+    const places = s.challenges.map((c) => Number(read(c).value.trim() || NaN));
+    const n = s.challenges.length;
+    const distinct = new Set(places);
+    if (places.some((p) => !Number.isInteger(p) || p < 1 || p > n) || distinct.size !== n) {
+      return { error: t("Give each challenge a different place from 1 to %(count)s.", { count: n }) };
+    }
+    return { choice: s.challenges.map((c, i) => [places[i], String(c.id)]).sort((x, y) => x[0] - y[0]).map((pair) => pair[1]) };
   }
 
   function renderResults() {
@@ -459,11 +537,12 @@
     }
     const top = Math.max(1, ...r.rows.map((row) => row.score));
     return "<h1>" + t("Result") + '</h1><p class="method">' + esc(r.method_sentence) + " " + t("%(ballots)s ballots.", { ballots: r.ballots }) +
+      (snap.turnout && snap.turnout.paper ? ' <span id="results-paper">' + t("%(paper)s of them entered on paper by the facilitator.", { paper: snap.turnout.paper }) + "</span>" : "") +
       (r.robustness ? ' <span id="robustness">' + esc(r.robustness) + "</span>" : "") + '</p><ol class="ranking" id="ranking">' +
       r.rows.map(function (row) {
         const width = (100 * row.score / top).toFixed(1);
         return '<li data-rank="' + row.rank + '"><span class="rank">' + row.rank + (row.tied ? "=" : "") + "</span><span>" + esc(row.text) +
-          ' <span class="score">' + row.score + " " + scoreUnit(r.method) + (row.tied ? " · " + t("tie") : "") + '</span><svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true"><rect width="' + width +
+          ' <span class="score">' + row.score + " " + scoreUnit(r.method, row.score) + (row.tied ? " · " + t("tie") : "") + '</span><svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true"><rect width="' + width +
           '" height="4" fill="#60a5fa"/></svg><span class="small">' + esc(row.tables.join(", ")) + "</span></span></li>";
       }).join("") + "</ol>";
   }
