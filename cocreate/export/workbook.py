@@ -113,7 +113,6 @@ def results_workbook(export: WorkshopExport) -> bytes:
             [words["voted"], export.turnout.voted],
             [words["eligible"], export.turnout.eligible],
             [words["ballots"], export.turnout.ballots],
-            [words["paper_ballots"], export.turnout.paper_ballots],
             [words["min_ballots"], export.turnout.min_ballots],
             [
                 words["voting_mode"],
@@ -132,6 +131,7 @@ def results_workbook(export: WorkshopExport) -> bytes:
                 if export.vote.voter_codes
                 else []
             ),
+            [words["paper_ballots"], export.turnout.paper_ballots],
             *(
                 [[paper_sentence(export.turnout.paper_ballots, export.language)]]
                 if export.turnout.paper_ballots

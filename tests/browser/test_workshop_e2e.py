@@ -581,7 +581,7 @@ def download_results_csv(projector: Page, code: str) -> list[dict[str, str]]:
     raw = Path(download.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "the CSV starts with a BOM for Excel"
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
-    assert reader.fieldnames == ["rank", "challenge", "score", "tables"]
+    assert reader.fieldnames == ["rank", "challenge", "score", "tables", "score_unit"]
     rows = list(reader)
     # Rows within a tie may come in any order; compare them sorted by rank, then text.
     return sorted(rows, key=lambda r: (int(r["rank"]), r["challenge"]))
