@@ -38,7 +38,11 @@ LONG_CHALLENGE = (
     "Styregruppen skal følge op på handlingskortene hvert kvartal, så de tværfaglige "
     "indsatsteams ved, hvad der er besluttet"
 )
-SIZES = {"1920x1080": PROJECTOR_VIEWPORT, "390x844": PHONE_VIEWPORT, "360x640": SMALL_PHONE_VIEWPORT}
+SIZES = {
+    "1920x1080": PROJECTOR_VIEWPORT,
+    "390x844": PHONE_VIEWPORT,
+    "360x640": SMALL_PHONE_VIEWPORT,
+}
 
 
 def to_shortlist(server: CocreateServer, workshop: ImportedWorkshop) -> socketio.Client:
@@ -76,8 +80,9 @@ def test_sixty_one_notes_on_the_shortlist_screen(
     # Grouped by table: one section per table, the notes of that table inside.
     tables = page.locator(".candidate-table")
     expect(tables).to_have_count(4)
-    expect(tables.locator("h3")).to_have_text([f"Table {n} — Gruppe {n} ({c})" for n, c in
-                                                zip(range(1, 5), counts(page), strict=True)])
+    expect(tables.locator("h3")).to_have_text(
+        [f"Table {n} — Gruppe {n} ({c})" for n, c in zip(range(1, 5), counts(page), strict=True)]
+    )
 
     # Search: only the matching notes (and their tables) stay, with a count.
     page.fill("#candidate-search", "frivillige maglehøj")
@@ -140,9 +145,7 @@ def test_sixty_one_notes_on_the_shortlist_screen(
 
 
 def counts(page: Page) -> list[int]:
-    return [
-        page.locator(".candidate-table").nth(n).locator(".candidate").count() for n in range(4)
-    ]
+    return [page.locator(".candidate-table").nth(n).locator(".candidate").count() for n in range(4)]
 
 
 def sorted_like(page: Page, texts: tuple[str, ...]) -> list[str]:
