@@ -498,7 +498,7 @@
       : t("Type the place written next to each challenge: 1 for the most important, up to %(count)s.", { count: n });
     return '<section class="paper-ballot" id="paper-ballot" aria-labelledby="paper-heading"><h2 id="paper-heading">' + t("Enter a paper ballot") + "</h2>" +
       '<p class="small">' + t("For someone without a phone. It is counted like any other ballot, and the room, the report and the exports see how many were entered on paper.") + "</p>" +
-      '<form id="paper-ballot-form"><p>' + how + '</p><ol class="paper-rows">' + rows + "</ol>" +
+      '<form id="paper-ballot-form"><p>' + how + '</p><ul class="paper-rows">' + rows + "</ul>" +
       (b.voter_codes ? '<label for="paper-code">' + t("Voter code from their slip") + '<input id="paper-code" autocomplete="off" value="' + value("paper-code") + '"></label>' : "") +
       '<button type="submit" id="paper-submit">' + t("Count this paper ballot") + "</button></form>" +
       '<p id="paper-receipt" role="status">' + (paperReceipt ? t("Counted. Write the receipt %(receipt)s on the paper ballot for its owner.", { receipt: "<strong>" + esc(paperReceipt) + "</strong>" }) : "") + "</p></section>";
