@@ -546,6 +546,7 @@ def borda_ranking(ballots: list[list[int]], shortlist: list[ShortlistItem]) -> l
                 "challenge": by_id[item.challenge_id].text,
                 "score": str(scores[item.challenge_id]),
                 "tables": "; ".join(item.tables),
+                "score_unit": "Borda-point",  # what a Borda score counts, in Danish
             }
         )
     return rows
