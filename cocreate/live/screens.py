@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,7 @@ from cocreate.voting import codes as voter_codes
 from cocreate.voting import services as voting
 from cocreate.voting.explain import method_sentence
 from cocreate.workshop import services as workshop_services
+from cocreate.workshop import similarity
 from cocreate.workshop.models import CafeTable, Note, Participant, Seat, Workshop
 
 PHASES_WITH_SHORTLIST = ("consolidation", "voting", "results", "closed")
@@ -441,6 +443,7 @@ def facilitator_snapshot(
         "planning": workshop.plan_applied < workshop.plan_requested,
         "notes": [_note_info(n) for n in notes],
         "challenges": [_challenge_info(c) for c in workshop.challenges],
+        "look_alike": _look_alike(workshop, notes),
         "turnout": _turnout_info(workshop),
         "voter_codes": _voter_codes_info(workshop),
         "results": in_language(_results_in_every_language(workshop), current_language()),
@@ -634,13 +637,37 @@ def _challenge_info(challenge: Any) -> dict[str, Any]:
     }
 
 
+def _look_alike(workshop: Workshop, notes: Sequence[Note]) -> dict[str, Any] | None:
+    """While the shortlist is made: groups of challenge notes not yet on it that look alike,
+    and for each such note the shortlist item it looks most like (to preselect as the merge
+    target). Computed here, on the server, by the pure similarity module."""
+    if workshop.phase != "consolidation":
+        return None
+    listed = {n.id for c in workshop.challenges for n in c.sources}
+    candidates = [
+        (n.id, n.text) for n in notes if n.field == workshop.challenge_field and n.id not in listed
+    ]
+    items = [(c.id, c.text) for c in workshop.challenges]
+    merge_into = {
+        str(note_id): target
+        for note_id, text in candidates
+        if (target := similarity.closest((note_id, text), items)) is not None
+    }
+    return {"groups": similarity.similar_groups(candidates), "merge_into": merge_into}
+
+
 def _turnout_info(workshop: Workshop) -> dict[str, int | None] | None:
     if workshop.phase not in ("voting", "results", "closed"):
         return None
     counted = voting.turnout(workshop)
     # Codes used change with every ballot, like the turnout, so they are pushed with it.
     used = voter_codes.code_counts(workshop).used if workshop.voter_codes else None
-    return {"voted": counted.voted, "eligible": counted.eligible, "codes_used": used}
+    return {
+        "voted": counted.voted,
+        "eligible": counted.eligible,
+        "codes_used": used,
+        "paper": counted.paper,  # shown to the room with the turnout, so none go unseen
+    }
 
 
 def _voter_codes_info(workshop: Workshop) -> dict[str, int] | None:

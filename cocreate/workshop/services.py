@@ -737,7 +737,9 @@ def _editable_note(writer: NoteWriter, note_id: object) -> Note:
 # --- the shortlist --------------------------------------------------------------------------
 
 
-def add_challenge(workshop: Workshop, *, note_id: object = None, text: object = None) -> Challenge:
+def add_challenge(
+    workshop: Workshop, *, note_id: object = None, text: object = None, commit: bool = True
+) -> Challenge:
     """Put a challenge note (or a typed text) on the shortlist."""
     _require_consolidation(workshop)
     if len(workshop.challenges) >= workshop.shortlist_size:
@@ -759,6 +761,24 @@ def add_challenge(workshop: Workshop, *, note_id: object = None, text: object = 
         sources=sources,
     )
     workshop.challenges.append(challenge)
+    if commit:
+        db.session.commit()
+    return challenge
+
+
+def add_alike_notes(workshop: Workshop, note_ids: object) -> Challenge:
+    """Notes that say the same thing become one shortlist item, worded as the first (the
+    facilitator can edit it), in one transaction: all of them or, if any is refused, none."""
+    if (
+        not isinstance(note_ids, list)
+        or len(note_ids) < 2
+        or len(set(map(str, note_ids))) != len(note_ids)
+    ):
+        raise ActionRefused(_("That request was not understood. Please reload the page."))
+    first, *others = note_ids
+    challenge = add_challenge(workshop, note_id=first, commit=False)
+    for note_id in others:
+        challenge.sources.append(_unlisted_note(workshop, note_id))
     db.session.commit()
     return challenge
 

@@ -183,9 +183,16 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  /* What a result's score counts, by counting method. */
-  function scoreUnit(method) {
-    return { borda: t("points"), schulze: t("beaten"), points: t("points"), approval: t("approvals") }[method] || "";
+  /* What a result's score counts, by counting method: a Schulze score counts the challenges
+   * it wins against, so it reads "5 pairwise wins", never "beaten". */
+  function scoreUnit(method, score) {
+    const one = score === 1;
+    return {
+      borda: one ? t("Borda point") : t("Borda points"),
+      schulze: one ? t("pairwise win") : t("pairwise wins"),
+      points: one ? t("point") : t("points"),
+      approval: one ? t("approval") : t("approvals"),
+    }[method] || "";
   }
 
   window.cocreate = { t: t, esc: esc, formatSeconds: formatSeconds, connect: connect, uid: uid, scoreUnit: scoreUnit };

@@ -410,7 +410,7 @@
     const top = Math.max(1, ...r.rows.map((row) => row.score));
     panel.innerHTML = "<h2>" + t("Ranking") + '</h2><ol class="results-list">' + r.rows.map(function (row) {
       return '<li><strong>' + row.rank + (row.tied ? " (" + t("tie") + ")" : "") + ".</strong> " + esc(row.text) +
-        ' <span class="small">' + row.score + " " + scoreUnit(r.method) + '</span><div class="bar" style="width:' + (100 * row.score / top) + '%"></div></li>';
+        ' <span class="small">' + row.score + " " + scoreUnit(r.method, row.score) + '</span><div class="bar" style="width:' + (100 * row.score / top) + '%"></div></li>';
     }).join("") + '</ol><p class="small">' + esc(r.method_sentence) + '</p><p><a href="/w/' + encodeURIComponent(code) +
       '/ballot-box" id="ballot-box-link">' + t("Check your ballot in the ballot box") + "</a></p>";
   }
