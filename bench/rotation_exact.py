@@ -89,17 +89,22 @@ def solve_exact(
         raise RuntimeError(f"no plan found for the revisits within {time_limit / 2} s")
     revisits = round(solver.ObjectiveValue())
     revisits_proven = status == cp_model.OPTIMAL
+    plan = _plan(built, solver)
     _keep_solution_as_hint(built, solver)
 
     built.model.Add(built.revisits == revisits)
     built.model.Minimize(built.repeats)
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.monotonic() - started))
+    first_plan = plan
     status = solver.Solve(built.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        raise RuntimeError("the repeats phase lost the revisits phase's plan")
-    plan = _plan(built, solver)
-    repeats = round(solver.ObjectiveValue())
-    bound = repeats if status == cp_model.OPTIMAL else math.ceil(solver.BestObjectiveBound() - 1e-6)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        plan = _plan(built, solver)
+        repeats = round(solver.ObjectiveValue())
+    else:  # out of time before even the revisits phase's plan was found again
+        plan = first_plan
+        repeats = score_plan(plan, homes, stayer_set, return_home, n_tables=n_tables).repeat_pairs
+    proof = solver.BestObjectiveBound()
+    bound = repeats if status == cp_model.OPTIMAL else max(0, math.ceil(proof - 1e-6))
 
     # The model must count exactly as score_plan does; a mismatch is a bug in this file.
     score = score_plan(plan, homes, stayer_set, return_home, n_tables=n_tables)
@@ -140,18 +145,27 @@ def _build(problem: Problem) -> _Model:
                 travelling, limits.low[t] - stayer_counts[t], limits.high - stayer_counts[t]
             )
         seat.append(tables)
-    _break_home_symmetry(model, problem, travellers, seat)
+    _break_symmetry(model, problem, travellers, seat)
 
     # Round 0 (everyone at home) is the one counted fixed round: home-mates have met once.
     repeat_terms: list[cp_model.LinearExprT] = []
     constant = 0
+    travellers_together = _traveller_meetings(model, problem, seat)
     for a, b in combinations(range(problem.n_people), 2):
         met_before = int(homes[a] == homes[b])
-        meetings = _free_meetings(model, problem, seat, a, b)
-        if meetings is None:  # two stayers: they meet in every free round, or never
+        if problem.is_stayer[a] and problem.is_stayer[b]:
+            # Two stayers meet in every free round, or never.
             together = n_free if homes[a] == homes[b] else 0
             constant += max(0, met_before + together - 1)
-        elif met_before:
+            continue
+        if problem.is_stayer[a] or problem.is_stayer[b]:
+            stayer, traveller = (a, b) if problem.is_stayer[a] else (b, a)
+            meetings: list[cp_model.LinearExprT] = [
+                tables[traveller][homes[stayer]] for tables in seat
+            ]
+        else:
+            meetings = travellers_together[a, b] if seat else []
+        if met_before:
             repeat_terms.append(sum(meetings))
         elif len(meetings) > 1:
             extra = model.NewIntVar(0, len(meetings) - 1, f"rep{a}_{b}")
@@ -178,27 +192,21 @@ def _build(problem: Problem) -> _Model:
     )
 
 
-def _free_meetings(
-    model: cp_model.CpModel,
-    problem: Problem,
-    seat: list[dict[int, list[cp_model.IntVar]]],
-    a: int,
-    b: int,
-) -> list[cp_model.IntVar] | None:
-    """One literal per free round, true if a and b share a table then; None for two stayers.
-    For two travellers the literal is only forced up (clauses); the objective keeps it down."""
-    a_stays, b_stays = problem.is_stayer[a], problem.is_stayer[b]
-    if a_stays and b_stays:
-        return None
-    if a_stays or b_stays:
-        stayer, traveller = (a, b) if a_stays else (b, a)
-        return [tables[traveller][problem.homes[stayer]] for tables in seat]
-    meetings = []
-    for rnd, tables in enumerate(seat):
-        meet = model.NewBoolVar(f"meet{rnd}_{a}_{b}")
-        for at_a, at_b in zip(tables[a], tables[b], strict=True):
-            model.AddBoolOr([at_a.Not(), at_b.Not(), meet])
-        meetings.append(meet)
+def _traveller_meetings(
+    model: cp_model.CpModel, problem: Problem, seat: list[dict[int, list[cp_model.IntVar]]]
+) -> dict[tuple[int, int], list[cp_model.IntVar]]:
+    """For two travellers, one literal per free round, true if they share a table then. It is
+    only forced up (by clauses); the objective keeps it down. (Also stating that a traveller
+    meets as many travellers as sit at its table, less one, made the solver slower.)"""
+    travellers = sorted(seat[0]) if seat else []
+    meetings: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    for a, b in combinations(travellers, 2):
+        meetings[a, b] = []
+        for rnd, tables in enumerate(seat):
+            meet = model.NewBoolVar(f"meet{rnd}_{a}_{b}")
+            for at_a, at_b in zip(tables[a], tables[b], strict=True):
+                model.AddBoolOr([at_a.Not(), at_b.Not(), meet])
+            meetings[a, b].append(meet)
     return meetings
 
 
@@ -209,38 +217,79 @@ def _home_groups(problem: Problem, travellers: Sequence[int]) -> list[list[int]]
     return list(groups.values())
 
 
-def _break_home_symmetry(
+def _break_symmetry(
     model: cp_model.CpModel,
     problem: Problem,
     travellers: Sequence[int],
     seat: list[dict[int, list[cp_model.IntVar]]],
 ) -> None:
-    """Travellers of one home are interchangeable: order them by their first free round's table
-    (any plan becomes such a plan by renaming them), so the solver explores one of each."""
+    """The free rounds are interchangeable, and so are the travellers of one home. Read the plan
+    as a matrix (a row per traveller: its table in each free round); sorting the rows of one
+    home, or the columns, never makes the row-by-row reading larger, so alternating the two
+    ends in a plan just as good whose rows within each home and whose columns are both in
+    lexicographic order ("double lex"). The solver then explores one plan of each family."""
     if not seat:
         return
-    first = seat[0]
+    table = {
+        (rnd, i): sum(t * v for t, v in enumerate(tables[i]))
+        for rnd, tables in enumerate(seat)
+        for i in travellers
+    }
+    rounds = range(len(seat))
     for group in _home_groups(problem, travellers):
         for a, b in pairwise(group):
-            model.Add(
-                sum(t * v for t, v in enumerate(first[a]))
-                <= sum(t * v for t, v in enumerate(first[b]))
-            )
+            _lex_less_equal(model, [table[r, a] for r in rounds], [table[r, b] for r in rounds])
+    for r, s in pairwise(rounds):
+        _lex_less_equal(model, [table[r, i] for i in travellers], [table[s, i] for i in travellers])
+
+
+def _lex_less_equal(
+    model: cp_model.CpModel, xs: Sequence[cp_model.LinearExprT], ys: Sequence[cp_model.LinearExprT]
+) -> None:
+    """xs <= ys lexicographically; prefix_equal[k] says the first k entries are equal."""
+    prefix_equal: cp_model.IntVar | None = None  # None: the empty prefix, always equal
+    for k, (x, y) in enumerate(zip(xs, ys, strict=True)):
+        condition = [] if prefix_equal is None else [prefix_equal]
+        model.Add(x <= y).OnlyEnforceIf(condition)
+        if k == len(xs) - 1:
+            break
+        longer = model.NewBoolVar("")
+        model.Add(x == y).OnlyEnforceIf(longer)
+        if prefix_equal is not None:
+            model.AddImplication(longer, prefix_equal)
+        model.Add(x < y).OnlyEnforceIf([*condition, longer.Not()])
+        prefix_equal = longer
+
+
+def _canonical(
+    problem: Problem, travellers: Sequence[int], rows: list[list[int]]
+) -> list[list[int]]:
+    """The double-lex form of a plan's traveller x round matrix (see _break_symmetry)."""
+    blocks = _home_groups(problem, travellers)
+    position = {i: p for p, i in enumerate(travellers)}
+    while True:
+        before = [list(row) for row in rows]
+        for group in blocks:
+            places = [position[i] for i in group]
+            for place, row in zip(places, sorted(rows[p] for p in places), strict=True):
+                rows[place] = row
+        columns = sorted(zip(*rows, strict=True))
+        rows = [list(row) for row in zip(*columns, strict=True)] if columns else rows
+        if rows == before:
+            return rows
 
 
 def _add_hint(built: _Model, plan: Sequence[Mapping[str, int]]) -> None:
-    """Start from a plan, renamed within each home to match the symmetry breaking."""
+    """Start from a plan, in the double-lex form the symmetry breaking allows."""
     problem = built.problem
     free = list(problem.free_rounds)
     if not free:
         return
-    tables_of = {i: [plan[r][problem.ids[i]] for r in free] for i in built.travellers}
-    for group in _home_groups(problem, built.travellers):
-        sequences = sorted(tables_of[i] for i in group)
-        for i, sequence in zip(group, sequences, strict=True):
-            for rnd, table in enumerate(sequence):
-                for t, var in enumerate(built.seat[rnd][i]):
-                    built.model.AddHint(var, t == table)
+    rows = [[plan[r][problem.ids[i]] for r in free] for i in built.travellers]
+    for i, row in zip(built.travellers, _canonical(problem, built.travellers, rows), strict=True):
+        for rnd, table in enumerate(row):
+            for t, var in enumerate(built.seat[rnd][i]):
+                built.model.AddHint(var, t == table)
 
 
 def _keep_solution_as_hint(built: _Model, solver: cp_model.CpSolver) -> None:
