@@ -82,28 +82,28 @@ def solve_exact(
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 0
 
-    built.model.Minimize(built.revisits)
+    built.model.minimize(built.revisits)
     solver.parameters.max_time_in_seconds = time_limit / 2
-    status = solver.Solve(built.model)
+    status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise RuntimeError(f"no plan found for the revisits within {time_limit / 2} s")
-    revisits = round(solver.ObjectiveValue())
+    revisits = round(solver.objective_value)
     revisits_proven = status == cp_model.OPTIMAL
     plan = _plan(built, solver)
     _keep_solution_as_hint(built, solver)
 
-    built.model.Add(built.revisits == revisits)
-    built.model.Minimize(built.repeats)
+    built.model.add(built.revisits == revisits)
+    built.model.minimize(built.repeats)
     solver.parameters.max_time_in_seconds = max(0.1, time_limit - (time.monotonic() - started))
     first_plan = plan
-    status = solver.Solve(built.model)
+    status = solver.solve(built.model)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         plan = _plan(built, solver)
-        repeats = round(solver.ObjectiveValue())
+        repeats = round(solver.objective_value)
     else:  # out of time before even the revisits phase's plan was found again
         plan = first_plan
         repeats = score_plan(plan, homes, stayer_set, return_home, n_tables=n_tables).repeat_pairs
-    proof = solver.BestObjectiveBound()
+    proof = solver.best_objective_bound
     bound = repeats if status == cp_model.OPTIMAL else max(0, math.ceil(proof - 1e-6))
 
     # The model must count exactly as score_plan does; a mismatch is a bug in this file.
@@ -135,13 +135,13 @@ def _build(problem: Problem) -> _Model:
     seat: list[dict[int, list[cp_model.IntVar]]] = []
     for rnd in range(n_free):
         tables = {
-            i: [model.NewBoolVar(f"r{rnd}p{i}t{t}") for t in range(n_tables)] for i in travellers
+            i: [model.new_bool_var(f"r{rnd}p{i}t{t}") for t in range(n_tables)] for i in travellers
         }
         for row in tables.values():
-            model.AddExactlyOne(row)
+            model.add_exactly_one(row)
         for t in range(n_tables):
             travelling = sum(tables[i][t] for i in travellers)
-            model.AddLinearConstraint(
+            model.add_linear_constraint(
                 travelling, limits.low[t] - stayer_counts[t], limits.high - stayer_counts[t]
             )
         seat.append(tables)
@@ -160,7 +160,7 @@ def _build(problem: Problem) -> _Model:
             continue
         if problem.is_stayer[a] or problem.is_stayer[b]:
             stayer, traveller = (a, b) if problem.is_stayer[a] else (b, a)
-            meetings: list[cp_model.LinearExprT] = [
+            meetings: Sequence[cp_model.IntVar] = [
                 tables[traveller][homes[stayer]] for tables in seat
             ]
         else:
@@ -168,8 +168,8 @@ def _build(problem: Problem) -> _Model:
         if met_before:
             repeat_terms.append(sum(meetings))
         elif len(meetings) > 1:
-            extra = model.NewIntVar(0, len(meetings) - 1, f"rep{a}_{b}")
-            model.Add(extra >= sum(meetings) - 1)
+            extra = model.new_int_var(0, len(meetings) - 1, f"rep{a}_{b}")
+            model.add(extra >= sum(meetings) - 1)
             repeat_terms.append(extra)
 
     revisit_terms: list[cp_model.LinearExprT] = []
@@ -179,8 +179,8 @@ def _build(problem: Problem) -> _Model:
             if t == homes[i]:  # home counts as visited from the start
                 revisit_terms.append(placements)
             elif n_free > 1:
-                extra = model.NewIntVar(0, n_free - 1, f"rev{i}_{t}")
-                model.Add(extra >= placements - 1)
+                extra = model.new_int_var(0, n_free - 1, f"rev{i}_{t}")
+                model.add(extra >= placements - 1)
                 revisit_terms.append(extra)
     return _Model(
         model=model,
@@ -203,9 +203,9 @@ def _traveller_meetings(
     for a, b in combinations(travellers, 2):
         meetings[a, b] = []
         for rnd, tables in enumerate(seat):
-            meet = model.NewBoolVar(f"meet{rnd}_{a}_{b}")
+            meet = model.new_bool_var(f"meet{rnd}_{a}_{b}")
             for at_a, at_b in zip(tables[a], tables[b], strict=True):
-                model.AddBoolOr([at_a.Not(), at_b.Not(), meet])
+                model.add_bool_or([at_a.negated(), at_b.negated(), meet])
             meetings[a, b].append(meet)
     return meetings
 
@@ -250,14 +250,14 @@ def _lex_less_equal(
     prefix_equal: cp_model.IntVar | None = None  # None: the empty prefix, always equal
     for k, (x, y) in enumerate(zip(xs, ys, strict=True)):
         condition = [] if prefix_equal is None else [prefix_equal]
-        model.Add(x <= y).OnlyEnforceIf(condition)
+        model.add(x <= y).only_enforce_if(condition)
         if k == len(xs) - 1:
             break
-        longer = model.NewBoolVar("")
-        model.Add(x == y).OnlyEnforceIf(longer)
+        longer = model.new_bool_var("")
+        model.add(x == y).only_enforce_if(longer)
         if prefix_equal is not None:
-            model.AddImplication(longer, prefix_equal)
-        model.Add(x < y).OnlyEnforceIf([*condition, longer.Not()])
+            model.add_implication(longer, prefix_equal)
+        model.add(x < y).only_enforce_if([*condition, longer.negated()])
         prefix_equal = longer
 
 
@@ -289,15 +289,15 @@ def _add_hint(built: _Model, plan: Sequence[Mapping[str, int]]) -> None:
     for i, row in zip(built.travellers, _canonical(problem, built.travellers, rows), strict=True):
         for rnd, table in enumerate(row):
             for t, var in enumerate(built.seat[rnd][i]):
-                built.model.AddHint(var, t == table)
+                built.model.add_hint(var, t == table)
 
 
 def _keep_solution_as_hint(built: _Model, solver: cp_model.CpSolver) -> None:
-    built.model.ClearHints()
+    built.model.clear_hints()
     for tables in built.seat:
         for row in tables.values():
             for var in row:
-                built.model.AddHint(var, solver.BooleanValue(var))
+                built.model.add_hint(var, solver.boolean_value(var))
 
 
 def _plan(built: _Model, solver: cp_model.CpSolver) -> list[dict[str, int]]:
@@ -307,7 +307,7 @@ def _plan(built: _Model, solver: cp_model.CpSolver) -> list[dict[str, int]]:
         seating = problem.home_round()
         for i, row in tables.items():
             seating[problem.ids[i]] = next(
-                t for t, var in enumerate(row) if solver.BooleanValue(var)
+                t for t, var in enumerate(row) if solver.boolean_value(var)
             )
         rounds.append(seating)
     if problem.generates_final_home_round:
