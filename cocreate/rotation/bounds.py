@@ -123,7 +123,7 @@ class _RevisitDemands:
 
 def revisit_first_bounds(problem: Problem) -> RevisitFirstBounds:
     """Bounds for planning revisits first: the fewest revisits, then the fewest repeats among
-    the plans that have no more revisits than that.
+    the plans with that few revisits.
 
     Fewest revisits. A traveller has K free rounds and ``fresh`` seatable tables it has not sat
     at (home counts as sat at; G - 1 of them when only round 0 is played). Each free round
@@ -149,6 +149,12 @@ def revisit_first_bounds(problem: Problem) -> RevisitFirstBounds:
       the emptiest table;
     * a stayer can meet new travellers only among those allowed at its table.
 
+    With K > G - 1 in a fresh workshop the only demand is "every table at least once", which
+    balanced tables mostly imply already (and each revisit meeting a table's stayers again is
+    charged by the per-stayer count): there the bound is mostly the counting bound, and the
+    exact optimum (bench/rotation_exact.py) shows it is not always reached, e.g. 3 tables of
+    3 travellers with 3 middle rounds need 6 repeats where counting allows 0.
+
     If no plan reaches the fewest revisits (tables too small for everyone to pass by, say),
     the repeats bound holds vacuously; ``revisits`` is then below the true minimum.
     """
@@ -173,15 +179,15 @@ def _revisit_demands(problem: Problem, limits: SizeLimits, n_free: int) -> _Revi
     floors: list[int] = []
     barred: list[frozenset[int]] = []
     for person, visited in enumerate(_visited_tables(problem)):
-        fresh = sorted(count for t, count in fewest.items() if t not in visited)
+        at_fresh = sorted(count for t, count in fewest.items() if t not in visited)
         if problem.is_stayer[person]:
             floors.append(0)
             barred.append(frozenset())
-        elif n_free <= len(fresh):
-            floors.append(sum(fresh[:n_free]))
+        elif n_free <= len(at_fresh):
+            floors.append(sum(at_fresh[:n_free]))
             barred.append(frozenset(visited))
         else:
-            floors.append(sum(fresh) + (n_free - len(fresh)) * anywhere)
+            floors.append(sum(at_fresh) + (n_free - len(at_fresh)) * anywhere)
             barred.append(frozenset())
     return _RevisitDemands(floors, barred)
 
