@@ -243,7 +243,8 @@ def verdict(
     if exact is None:
         return "above the bound (no --exact)"
     if revisits > exact.revisits:
-        return f"real gap of {revisits - exact.revisits} revisits"
+        gap = revisits - exact.revisits
+        return f"real gap of {gap} revisit{'s' if gap > 1 else ''}"
     if not exact.revisits_proven:
         return "open: fewest revisits not proven"
     if revisits < exact.revisits:

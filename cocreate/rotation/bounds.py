@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
+from cocreate.rotation.flow import FlowNetwork
 from cocreate.rotation.problem import Problem
 from cocreate.rotation.sizes import SizeLimits, size_limits
 
@@ -129,6 +130,12 @@ def revisit_first_bounds(problem: Problem) -> RevisitFirstBounds:
     at (home counts as sat at; G - 1 of them when only round 0 is played). Each free round
     at a table already sat at is a revisit, and at most ``fresh`` rounds can be at new tables,
     so the traveller revisits at least K - fresh times: K - (G - 1) in a fresh workshop.
+    Tables have room too: over the free rounds table t seats at most K * (high - f[t])
+    travellers, so it can be the first visit of at most that many (and of each traveller
+    once). Every placement that is no first visit is a revisit, so the fewest revisits are
+    the placements less the most first visits, a maximum flow from travellers to tables;
+    e.g. homes of 3, 4 and 5 with 2 middle rounds at 4 a table: the 9 travellers from the
+    bigger homes cannot all pass the smallest home's table, so one plan in all revisits.
 
     Repeats given the fewest revisits. That total is a sum of per-traveller minimums, so a plan
     that reaches it has every traveller at its own minimum, which asks of each traveller:
@@ -155,17 +162,47 @@ def revisit_first_bounds(problem: Problem) -> RevisitFirstBounds:
     exact optimum (bench/rotation_exact.py) shows it is not always reached, e.g. 3 tables of
     3 travellers with 3 middle rounds need 6 repeats where counting allows 0.
 
-    If no plan reaches the fewest revisits (tables too small for everyone to pass by, say),
-    the repeats bound holds vacuously; ``revisits`` is then below the true minimum.
+    Where the room of the tables keeps some traveller above its own minimum, the demands
+    need not hold, and the bound for all plans is what remains. If no plan reaches even the
+    revisits bound, the repeats bound holds vacuously.
     """
     n_free = len(problem.free_rounds)
     limits = size_limits(problem.stayer_counts, problem.n_people)
     general = compute_bounds(problem)
+    own_minimums = _future_revisits(problem, limits, n_free)
+    with_room = _revisits_with_room(problem, limits, n_free)
+    revisits = general.revisits - own_minimums + with_room
+    if with_room > own_minimums:
+        return RevisitFirstBounds(revisits=revisits, repeats=general.repeats)
     demands = _revisit_demands(problem, limits, n_free)
     future = _future_repeats(problem, limits, n_free, _met_sets(problem), demands)
     # Each demand only narrows the choices, so this is never below the bound for all plans.
     repeats = max(general.repeats, _known_repeats(problem) + future)
-    return RevisitFirstBounds(revisits=general.revisits, repeats=repeats)
+    return RevisitFirstBounds(revisits=revisits, repeats=repeats)
+
+
+def _revisits_with_room(problem: Problem, limits: SizeLimits, n_free: int) -> int:
+    """Free-round placements of travellers that cannot be first visits (see above)."""
+    stayer_counts = problem.stayer_counts
+    seatable = [t for t in range(problem.n_tables) if limits.high > stayer_counts[t]]
+    visited = _visited_tables(problem)
+    # Travellers with the same tables still new to them are alike: one node for each kind.
+    kinds: Counter[frozenset[int]] = Counter(
+        frozenset(t for t in seatable if t not in visited[person])
+        for person in range(problem.n_people)
+        if not problem.is_stayer[person]
+    )
+    source, sink, first_kind = 0, 1, 2 + problem.n_tables
+    network = FlowNetwork(first_kind + len(kinds))
+    for t in seatable:
+        network.add_arc(2 + t, sink, n_free * (limits.high - stayer_counts[t]))
+    for node, (fresh, count) in enumerate(
+        sorted(kinds.items(), key=lambda kind: sorted(kind[0])), first_kind
+    ):
+        network.add_arc(source, node, count * min(n_free, len(fresh)))
+        for t in fresh:
+            network.add_arc(node, 2 + t, count)
+    return n_free * kinds.total() - network.max_flow(source, sink)
 
 
 def _revisit_demands(problem: Problem, limits: SizeLimits, n_free: int) -> _RevisitDemands:
