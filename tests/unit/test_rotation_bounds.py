@@ -15,6 +15,7 @@ from cocreate.rotation.bounds import (
     pair_meetings,
     revisit_first_bounds,
 )
+from cocreate.rotation.flow import FlowNetwork
 from cocreate.rotation.problem import Problem, counted_round_count, validate
 from tests.unit.test_rotation import all_plans, first_per_table, ids, uniform_homes
 
@@ -143,6 +144,21 @@ def check_against_every_plan(
 
 
 # -- by hand -------------------------------------------------------------------------------------
+
+
+def test_max_flow_reroutes_along_reverse_arcs() -> None:
+    # Source 0, sink 1; left 2, 3; right 4, 5. Sending 2 -> 4 first blocks 3, whose only
+    # arc goes to 4: the full flow of 2 needs the reverse arc to move 2 over to 5.
+    network = FlowNetwork(6)
+    for tail, head in ((0, 2), (0, 3), (2, 4), (2, 5), (3, 4), (4, 1), (5, 1)):
+        network.add_arc(tail, head, 1)
+    assert network.max_flow(0, 1) == 2
+    capacities = FlowNetwork(4)
+    capacities.add_arc(0, 2, 5)
+    capacities.add_arc(2, 3, 3)
+    capacities.add_arc(3, 1, 7)
+    capacities.add_arc(0, 3, 2)
+    assert capacities.max_flow(0, 1) == 5
 
 
 def test_fewest_revisits_are_k_minus_g_minus_1_per_traveller() -> None:
