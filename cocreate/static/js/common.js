@@ -56,7 +56,7 @@
     if (previous.view === "tablet") {
       return Object.assign(base, {
         me: previous.me, seat: Object.assign({}, view.seat, { at_home: true }), next_seat: null,
-        free_roles: [], has_voted: false, waiting: false,
+        free_roles: [], table_roles: view.roles, has_voted: false, waiting: false,
         notes: view.notes.map(function (n) { return Object.assign({}, n, { mine: true }); }),
       });
     }
@@ -72,6 +72,7 @@
         at_home: next === personal.home, round_number: view.next_round_number,
       }),
       free_roles: personal.role === "member" ? view.free_roles : [],
+      table_roles: view.roles,
       notes: view.notes.map(function (n) { return Object.assign({}, n, { mine: personal.mine.indexOf(n.id) >= 0 }); }),
       has_voted: previous.has_voted,
       waiting: false,
@@ -139,7 +140,9 @@
       showStatus("offline", t("Offline — reconnecting…"));
     });
     socket.on("table_state", function (push) {
-      if (!current || !push || push.v <= current.v) return;
+      // A push that overtakes the first sync's answer is not lost: that answer may be older.
+      if (!current) { if (push) setTimeout(sync, 0); return; }
+      if (!push || push.v <= current.v) return;
       const snapshot = assembleTableState(push, current);
       if (snapshot) show(snapshot);
       else sync();

@@ -12,6 +12,7 @@
   let ballotOrder = null;
   let confirming = false;
   let selectedField = null;
+  let roleError = null;  // why volunteering for a role was refused, shown in the lobby
 
   // A shared tablet at a table connects with its table link instead of a phone's cookie.
   const tablet = root.dataset.table ? { code: code, table: Number(root.dataset.table), key: root.dataset.key } : null;
@@ -30,20 +31,46 @@
   // Notes typed offline go out together when the Wi-Fi returns; past the server's rate limit
   // (a burst, then one a second) they wait in the outbox and go out a moment later.
   let flushing = false;
+  const inFlight = new Set();  // client ids being sent now: not shown as waiting
   async function flushOutbox() {
     if (flushing) return;
     flushing = true;
     try {
       for (const item of outbox()) {
+        inFlight.add(item.client_id);
         const ack = await conn.act("add_note", item);
+        inFlight.delete(item.client_id);
         if (ack.offline) return;
         if (ack.retry_after) { setTimeout(flushOutbox, ack.retry_after * 1000); return; }
         saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
         if (!ack.ok) showNoteError(ack.error);
+        showQueued();
       }
     } finally {
       flushing = false;
+      showQueued();
     }
+  }
+
+  /* Notes kept on this phone until they are sent: listed as "waiting to send", with a
+   * message that goes away once the last of them has gone out. */
+  let queuedMessage = null;
+  function showQueued(message) {
+    const waiting = outbox().filter((i) => !inFlight.has(i.client_id));
+    if (message) queuedMessage = message;
+    if (!outbox().length) queuedMessage = null;
+    const box = el("note-queued");
+    box.hidden = !queuedMessage;
+    box.textContent = queuedMessage || "";
+    const list = el("notes-pending");
+    list.hidden = !waiting.length;
+    const fields = snap ? snap.workshop.fields : [];
+    const label = (key) => (fields.find((f) => f.key === key) || { label: key }).label;
+    const html = waiting.map(function (item) {
+      return '<div class="note pending"><div class="meta">' + esc(label(item.field)) + ' · <strong>' + t("waiting to send") +
+        '</strong></div><div class="text">' + esc(item.text) + "</div></div>";
+    }).join("");
+    if (list.dataset.html !== html) { list.innerHTML = html; list.dataset.html = html; }
   }
 
   function showNoteError(message) {
@@ -57,23 +84,28 @@
     const text = el("note-text").value;
     const item = { field: selectedField, text: text, client_id: uid() };
     saveOutbox(outbox().concat([item]));
+    inFlight.add(item.client_id);
     el("note-submit").disabled = true;
     const ack = await conn.act("add_note", item);
+    inFlight.delete(item.client_id);
     el("note-submit").disabled = false;
     // Clear only what was sent: the participant may already be typing the next note.
     const clearSent = () => { if (el("note-text").value === text) el("note-text").value = ""; };
     if (ack.offline) {
       clearSent();
-      showNoteError(t("Saved on this phone; it will be sent when the connection returns."));
+      showNoteError("");
+      showQueued(t("Saved on this phone; it will be sent when the connection returns."));
       return;
     }
     if (ack.retry_after) {  // too many at once: kept in the outbox, sent in a moment
       el("note-text").value = "";
-      showNoteError(t("Saved on this phone; it will be sent in a moment."));
+      showNoteError("");
+      showQueued(t("Saved on this phone; it will be sent in a moment."));
       setTimeout(flushOutbox, ack.retry_after * 1000);
       return;
     }
     saveOutbox(outbox().filter((i) => i.client_id !== item.client_id));
+    showQueued();
     if (ack.ok) { clearSent(); showNoteError(""); }
     else showNoteError(ack.error);
   });
@@ -147,7 +179,8 @@
     if (phase === "lobby") {
       html += '<p class="sub">' + t("Your home table") + '</p><h1 class="where" id="where">' + tableLine(me.home) + "</h1>";
       if (me.home.topic) html += '<p class="prompt">' + esc(me.home.topic) + "</p>";
-      html += roleText;
+      html += roleText + roleHolders(s);
+      if (roleError) html += '<p class="message error" id="role-error">' + esc(roleError) + "</p>";
       if (s.free_roles.length) {
         html += '<div class="role-actions">' + s.free_roles.map(function (r) {
           const label = r === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
@@ -183,6 +216,18 @@
     setInstruction(html);
   }
 
+  /* Who holds the table's host and note-taker roles, as pushed to everyone sitting there. */
+  function roleHolders(s) {
+    const roles = s.table_roles;
+    if (!roles) return "";
+    const labels = { host: s.workshop.host_label, notetaker: s.workshop.notetaker_label };
+    return '<ul class="role-holders" id="role-holders">' + Object.keys(labels).map(function (r) {
+      const name = roles[r];
+      return "<li>" + (name ? t("%(role)s: %(name)s", { role: esc(labels[r]), name: "<strong>" + esc(name) + "</strong>" })
+        : t("%(role)s: nobody yet", { role: esc(labels[r]) })) + "</li>";
+    }).join("") + "</ul>";
+  }
+
   /* Joined while joining was closed: nothing to do but wait to be let in. The facilitator's
    * Admit brings a push that replaces this screen, no reload needed. */
   function renderWaiting() {
@@ -210,7 +255,10 @@
     const button = event.target.closest("button[data-volunteer]");
     if (!button) return;
     const ack = await conn.act("volunteer", { role: button.dataset.volunteer });
-    if (!ack.ok) window.alert(ack.error);
+    // Refused (someone was quicker): say so on the screen and show the table as it is now.
+    roleError = ack.ok ? null : ack.error;
+    render();
+    if (!ack.ok) conn.sync();
   });
 
   function renderNotes() {
@@ -250,6 +298,7 @@
         '">' + t("Edit") + '</button><button class="danger" data-action="delete" data-note="' + n.id + '">' + t("Remove") + "</button></div>" : "";
       return '<div class="note" data-note-id="' + n.id + '">' + meta + '<div class="text">' + esc(n.text) + "</div>" + tools + "</div>";
     }).join("") : '<p class="small">' + t("No notes here yet.") + "</p>";
+    showQueued();
   }
 
   let dots = null;      // dots ballot: {challengeId: points}
