@@ -191,5 +191,41 @@
     return { borda: t("points"), schulze: t("beaten"), points: t("points"), approval: t("approvals") }[method] || "";
   }
 
-  window.cocreate = { t: t, esc: esc, formatSeconds: formatSeconds, connect: connect, uid: uid, scoreUnit: scoreUnit };
+  /* ` lang="xx"` for a text in another language than the screen's (a Danish plan on an
+   * English screen), so a screen reader reads it with the right voice; else nothing. */
+  function langAttr(language) {
+    return language && language !== document.documentElement.lang ? ' lang="' + esc(language) + '"' : "";
+  }
+
+  /* Where the focus is inside `root`, as a selector that finds the same control after the
+   * root's HTML is drawn again (its id, else its data-* attributes), with the caret. */
+  function focusMark(root) {
+    const active = document.activeElement;
+    if (!active || active === root || !root.contains(active)) return null;
+    let selector = active.id ? "#" + CSS.escape(active.id) : "";
+    if (!selector) {
+      const data = Array.from(active.attributes).filter((a) => a.name.indexOf("data-") === 0);
+      if (!data.length) return null;
+      selector = active.tagName.toLowerCase() + data.map((a) => "[" + a.name + '="' + CSS.escape(a.value) + '"]').join("");
+    }
+    const caret = typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
+    return { selector: selector, caret: caret };
+  }
+
+  /* Put the focus back where focusMark found it; false when that control is gone. */
+  function restoreFocus(root, mark) {
+    if (!mark) return false;
+    const again = root.querySelector(mark.selector);
+    if (!again || again.disabled || again === document.activeElement) return !!again;
+    again.focus({ preventScroll: true });
+    if (mark.caret && typeof again.setSelectionRange === "function") {
+      try { again.setSelectionRange(mark.caret[0], mark.caret[1]); } catch (e) { /* not a text field */ }
+    }
+    return true;
+  }
+
+  window.cocreate = {
+    t: t, esc: esc, formatSeconds: formatSeconds, connect: connect, uid: uid, scoreUnit: scoreUnit,
+    langAttr: langAttr, focusMark: focusMark, restoreFocus: restoreFocus,
+  };
 })();
