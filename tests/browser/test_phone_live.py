@@ -5,6 +5,7 @@ fix (see the commit that brought it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -117,6 +118,32 @@ def add_note(page: Page, text: str) -> None:
     expect(page.locator("#notes-list")).to_contain_text(text)
 
 
+def assert_equal(actual: object, expected: object) -> None:
+    assert actual == expected, f"{actual!r} != {expected!r}"
+
+
+def drag_to_top(page: Page, index: int) -> None:
+    handle = page.locator(f"#ballot-panel [data-drag='{index}']")
+    assert handle.count() == 1, "no drag handle"
+    start = handle.bounding_box()
+    top = page.locator("#ballot-panel ol.ballot li").first.bounding_box()
+    assert start and top
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 6):  # a few moves on the way up, as a finger makes
+        y = start["y"] + (top["y"] + 5 - start["y"]) * step / 5
+        page.mouse.move(start["x"] + start["width"] / 2, y)
+    page.mouse.up()
+
+
+def soft(problems: list[str], label: str, check: Callable[[], object]) -> None:
+    """Run one check and note its failure, so one run shows every item that fails."""
+    try:
+        check()
+    except AssertionError as failure:
+        problems.append(f"{label}: {str(failure).splitlines()[0]}")
+
+
 def layout_problems(page: Page, label: str) -> list[str]:
     """Sideways scrolling, and text cut at its box's edge."""
     found = page.evaluate(
@@ -181,20 +208,44 @@ def test_the_phone_in_a_round_keeps_focus_speaks_the_plan_language_and_fits_at_2
     control.click("button[data-event=start_round]")
     expect(anna.locator("#instruction .timer")).to_be_visible()
 
+    problems: list[str] = []
+
     # --- 16: the Danish plan on an English screen says it is Danish
     assert anna.locator("html").get_attribute("lang") == "en"
-    expect(anna.locator("#where [lang=da]")).to_have_text("Kerneopgaven")
-    expect(anna.locator("#instruction .prompt")).to_have_attribute("lang", "da")
-    expect(anna.locator("#field-choice [lang=da]")).to_have_text("Udfordringer")
+    soft(
+        problems,
+        "16 table name",
+        lambda: expect(anna.locator("#where [lang=da]")).to_have_text("Kerneopgaven"),
+    )
+    soft(
+        problems,
+        "16 prompt",
+        lambda: expect(anna.locator("#instruction .prompt")).to_have_attribute("lang", "da"),
+    )
+    soft(
+        problems,
+        "16 field",
+        lambda: expect(anna.locator("#field-choice [lang=da]")).to_have_text("Udfordringer"),
+    )
 
     # --- 15: "Add note" keeps the focus on the button; a tablemate's note leaves it alone
     add_note(anna, "Anna skriver om kerneopgaven")
-    expect(anna.locator("#notes-list .note .text").first).to_have_attribute("lang", "da")
-    assert focused(anna) == "#note-submit"
+    soft(
+        problems,
+        "16 note",
+        lambda: expect(anna.locator("#notes-list .note .text").first).to_have_attribute(
+            "lang", "da"
+        ),
+    )
+    soft(problems, "15 after Add note", lambda: assert_equal(focused(anna), "#note-submit"))
     anna.locator("#notes-list button[data-action=edit]").focus()
     add_note(bo, "Bo skriver også")
     expect(anna.locator("#notes-list")).to_contain_text("Bo skriver også")
-    assert focused(anna) == "data-action=edit data-note=1"
+    soft(
+        problems,
+        "15 a note arrives",
+        lambda: assert_equal(focused(anna), "data-action=edit data-note=1"),
+    )
 
     # --- 14: at 200% zoom the top bar does not cover the note being typed, nothing is cut
     zoomed.focus("#note-text")
@@ -203,16 +254,21 @@ def test_the_phone_in_a_round_keeps_focus_speaks_the_plan_language_and_fits_at_2
             const hit = document.elementFromPoint(box.left + box.width / 2, box.top + 5);
             return hit && hit.id !== "note-text" ? (hit.closest("[id]") || hit).id : null; }"""
     )
-    assert covered is None, f"the focused note box is covered by #{covered}"
+    if covered is not None:
+        problems.append(f"14: the focused note box is covered by #{covered}")
     zoomed.screenshot(path=screenshots_dir / "phone-zoom200-round-en.png", full_page=True)
-    problems = layout_problems(zoomed, "round at 200%")
+    problems += layout_problems(zoomed, "14 round at 200%")
 
     # --- 17: the phone says when the time is up (round 2 lasts three seconds)
     control.click("button[data-event=end_round]")
     control.click("button[data-event=start_round]")
     expect(anna.locator("#instruction")).to_contain_text("Round 2 of 2")
-    expect(anna.locator("#announce")).to_have_text("Time is up for this round.")
-    assert problems == []
+    soft(
+        problems,
+        "17 time is up",
+        lambda: expect(anna.locator("#announce")).to_have_text("Time is up for this round."),
+    )
+    assert problems == [], "\n".join(problems)
 
 
 def test_the_ballot_speaks_its_moves_keeps_focus_and_the_receipt_stays_after_the_close(
@@ -245,37 +301,76 @@ def test_the_ballot_speaks_its_moves_keeps_focus_and_the_receipt_stays_after_the
     items = anna.locator("#ballot-panel ol.ballot li")
     expect(items).to_have_count(3)
 
+    problems: list[str] = []
+
     # --- 17: the arrows' labels say the position, and a move is said aloud
     first_down = anna.locator("button[data-move=down][data-index='0']")
-    expect(first_down).to_have_attribute(
-        "aria-label", f"Move down from number 1 of 3: {CHALLENGES[0]}"
+    label = "Move down from number {} of 3: " + CHALLENGES[0]
+    soft(
+        problems,
+        "17 label",
+        lambda: expect(first_down).to_have_attribute("aria-label", label.format(1)),
     )
     first_down.focus()
     anna.keyboard.press("Enter")
-    expect(anna.locator("#announce")).to_have_text(f"{CHALLENGES[0]} is now number 2 of 3.")
-    expect(anna.locator("button[data-move=down][data-index='1']")).to_have_attribute(
-        "aria-label", f"Move down from number 2 of 3: {CHALLENGES[0]}"
+    expect(items.nth(1)).to_contain_text(CHALLENGES[0])
+    soft(
+        problems,
+        "17 move said",
+        lambda: expect(anna.locator("#announce")).to_have_text(
+            f"{CHALLENGES[0]} is now number 2 of 3."
+        ),
     )
-    assert focused(anna) == "data-move=down data-index=1"
-    expect(items.first.locator(".text")).to_have_attribute("lang", "da")
+    second_down = anna.locator("button[data-move=down][data-index='1']")
+    soft(
+        problems,
+        "17 label after",
+        lambda: expect(second_down).to_have_attribute("aria-label", label.format(2)),
+    )
+    soft(
+        problems,
+        "17 focus follows",
+        lambda: assert_equal(focused(anna), "data-move=down data-index=1"),
+    )
+    soft(
+        problems,
+        "16 challenge",
+        lambda: expect(items.first.locator(".text")).to_have_attribute("lang", "da"),
+    )
+
+    # --- 11: a challenge dragged by its number to the top (pointer events, as a finger does)
+    soft(problems, "11 drag", lambda: drag_to_top(anna, 2))
+    soft(problems, "11 drag order", lambda: expect(items.first).to_contain_text(CHALLENGES[2]))
+    soft(
+        problems,
+        "11 drag said",
+        lambda: expect(anna.locator("#announce")).to_have_text(
+            f"{CHALLENGES[2]} is now number 1 of 3."
+        ),
+    )
 
     # --- 14: the ranking ballot at 200% zoom does not scroll sideways, long words wrap
     expect(zoomed.locator("#ballot-panel ol.ballot li")).to_have_count(3)
     zoomed.screenshot(path=screenshots_dir / "phone-zoom200-ballot-en.png", full_page=True)
-    problems = layout_problems(zoomed, "ballot at 200%")
+    problems += layout_problems(zoomed, "14 ballot at 200%")
 
     # --- 15: after casting, the focus is on what happened, not the top of the page
     anna.focus("#cast")
     anna.keyboard.press("Enter")
     expect(anna.locator("#cast-confirm")).to_be_focused()
     anna.keyboard.press("Enter")
-    expect(anna.locator("#ballot-done")).to_be_focused()
+    expect(anna.locator("#ballot-done")).to_be_visible()
+    soft(problems, "15 after casting", lambda: expect(anna.locator("#ballot-done")).to_be_focused())
     receipt = anna.locator("#receipt").inner_text()
     assert receipt
 
     # --- 8: once the results are out, the receipt is still there next to the ballot box
     control.click("button[data-event=close_vote]")
     expect(anna.locator("#ballot-box-link")).to_be_visible()
-    expect(anna.locator("#results-receipt")).to_contain_text(receipt)
+    soft(
+        problems,
+        "8 receipt",
+        lambda: expect(anna.locator("#results-receipt")).to_contain_text(receipt),
+    )
     anna.screenshot(path=screenshots_dir / "phone-results-receipt-en.png", full_page=True)
-    assert problems == []
+    assert problems == [], "\n".join(problems)

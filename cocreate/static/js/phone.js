@@ -372,12 +372,12 @@
 
   function rankingBallot(byId) {
     const total = ballotOrder.length;
-    return '<h2 id="ballot-heading">' + t("Your ranking") + '</h2><p class="small">' + t("Use the arrows to move a challenge up or down. Number 1 is the most important.") + "</p>" +
+    return '<h2 id="ballot-heading">' + t("Your ranking") + '</h2><p class="small">' + t("Use the arrows, or drag a challenge by its number, to move it up or down. Number 1 is the most important.") + "</p>" +
       '<ol class="ballot" aria-labelledby="ballot-heading">' + ballotOrder.map(function (id, i) {
         const text = esc(byId[id].text);
         // The label says where the challenge stands now, so a screen reader hears the position.
         const where = { challenge: text, position: i + 1, total: total };
-        return '<li data-challenge="' + id + '"><span class="pos" aria-hidden="true">' + (i + 1) + '</span><span class="text"' + planLang() + ">" + text +
+        return '<li data-challenge="' + id + '"><span class="pos drag-handle" data-drag="' + i + '" aria-hidden="true" title="' + t("Drag to move") + '"><span class="grip">⋮⋮</span>' + (i + 1) + '</span><span class="text"' + planLang() + ">" + text +
           '</span><span class="moves"><button class="secondary" data-move="up" data-index="' + i + '" aria-label="' + t("Move up from number %(position)s of %(total)s: %(challenge)s", where) + '"' + (i === 0 ? " disabled" : "") +
           '>↑</button><button class="secondary" data-move="down" data-index="' + i + '" aria-label="' + t("Move down from number %(position)s of %(total)s: %(challenge)s", where) + '"' + (i === total - 1 ? " disabled" : "") + ">↓</button></span></li>";
       }).join("") + "</ol>";
@@ -406,6 +406,54 @@
           (full ? " disabled" : "") + '><label for="approve-' + id + '" class="text"' + planLang() + ">" + esc(byId[id].text) + "</label></li>";
       }).join("") + "</ul>";
   }
+
+  /* Drag to reorder the ranking, by the number at the left of a challenge, with native
+   * pointer events (mouse, pen and touch alike; the handle has touch-action: none so the
+   * page does not scroll under the finger). The list is not rebuilt while dragging, so the
+   * pointer stays captured; the order changes when the finger lifts. The arrows stay for
+   * keyboards and screen readers. */
+  let drag = null;
+  function dropIndex(clientY) {
+    let index = 0;
+    drag.middles.forEach(function (middle, i) { if (i !== drag.from && clientY + window.scrollY > middle) index += 1; });
+    return index;
+  }
+  el("ballot-panel").addEventListener("pointerdown", function (event) {
+    const handle = event.target.closest("[data-drag]");
+    if (!handle || event.button > 0 || snap.workshop.ballot.type !== "ranking") return;
+    const items = Array.from(el("ballot-panel").querySelectorAll("ol.ballot > li"));
+    const from = Number(handle.dataset.drag);
+    drag = {
+      from: from, pointer: event.pointerId, startY: event.clientY + window.scrollY, items: items,
+      middles: items.map(function (li) { const r = li.getBoundingClientRect(); return r.top + window.scrollY + r.height / 2; }),
+    };
+    handle.setPointerCapture(event.pointerId);
+    items[from].classList.add("dragging");
+    event.preventDefault();
+  });
+  el("ballot-panel").addEventListener("pointermove", function (event) {
+    if (!drag || event.pointerId !== drag.pointer) return;
+    const to = dropIndex(event.clientY);
+    drag.items[drag.from].style.transform = "translateY(" + (event.clientY + window.scrollY - drag.startY) + "px)";
+    drag.items.forEach(function (li, i) {
+      li.classList.toggle("drop-before", i !== drag.from && to < drag.from && i === to);
+      li.classList.toggle("drop-after", i !== drag.from && to > drag.from && i === to);
+    });
+  });
+  function endDrag(event) {
+    if (!drag || event.pointerId !== drag.pointer) return;
+    const from = drag.from;
+    const to = event.type === "pointerup" ? dropIndex(event.clientY) : from;
+    drag = null;
+    if (to !== from) { const [id] = ballotOrder.splice(from, 1); ballotOrder.splice(to, 0, id); }
+    renderBallot();
+    if (to !== from) {
+      const moved = snap.shortlist.find((c) => c.id === ballotOrder[to]);
+      announce(t("%(challenge)s is now number %(position)s of %(total)s.", { challenge: moved ? moved.text : "", position: to + 1, total: ballotOrder.length }));
+    }
+  }
+  el("ballot-panel").addEventListener("pointerup", endDrag);
+  el("ballot-panel").addEventListener("pointercancel", endDrag);
 
   function ballotChoice() {
     const type = snap.workshop.ballot.type;
