@@ -195,7 +195,8 @@
       if (s.free_roles.length) {
         html += '<div class="role-actions">' + s.free_roles.map(function (r) {
           const label = r === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
-          return '<button class="secondary" data-volunteer="' + r + '">' + t("I will be %(role)s", { role: inPlanLang(label) }) + "</button>";
+          // One span: a button is a flex box, and the role's own span would be a column of its own.
+          return '<button class="secondary" data-volunteer="' + r + '"><span>' + t("I will be %(role)s", { role: inPlanLang(label) }) + "</span></button>";
         }).join("") + "</div>";
       }
       html += '<p class="sub">' + t("Wait for the facilitator to start the first round.") + "</p>";
@@ -537,8 +538,8 @@
     panel.innerHTML = "<h2>" + t("Ranking") + '</h2><ol class="results-list">' + r.rows.map(function (row) {
       return '<li><strong>' + row.rank + (row.tied ? " (" + t("tie") + ")" : "") + ".</strong> " + inPlanLang(row.text) +
         ' <span class="small">' + row.score + " " + scoreUnit(r.method) + '</span><div class="bar" style="width:' + (100 * row.score / top) + '%"></div></li>';
-    }).join("") + '</ol><p class="small">' + esc(r.method_sentence) + '</p><p><a href="/w/' + encodeURIComponent(code) +
-      '/ballot-box" id="ballot-box-link">' + t("Check your ballot in the ballot box") + "</a></p>" + resultsReceipt();
+    }).join("") + '</ol><p class="small">' + esc(r.method_sentence) + "</p>" + resultsReceipt() + '<p><a href="/w/' + encodeURIComponent(code) +
+      '/ballot-box" id="ballot-box-link">' + t("Check your ballot in the ballot box") + "</a></p>";
   }
 
   /* The receipt this phone got when it voted, kept in its storage: the code to look for in
