@@ -210,7 +210,15 @@ def test_the_phone_in_a_round_keeps_focus_speaks_the_plan_language_and_fits_at_2
 
     problems: list[str] = []
 
-    # --- 16: the Danish plan on an English screen says it is Danish
+    # --- 16: the Danish plan on an English screen says it is Danish, from the join page on
+    joining = new_context(browser, viewport=PHONE_VIEWPORT).new_page()
+    joining.goto(f"{base}/j/{code}")
+    soft(
+        problems,
+        "16 join page",
+        lambda: expect(joining.locator("h1")).to_have_attribute("lang", "da"),
+    )
+    joining.context.close()
     assert anna.locator("html").get_attribute("lang") == "en"
     soft(
         problems,
