@@ -245,11 +245,21 @@ def _table_part(
     notes: list[dict[str, Any]],
     people: dict[int, Person],
 ) -> dict[str, Any]:
+    # Who holds each seated role here, so every phone at the table shows it and stops
+    # offering a role as soon as someone takes it.
+    holders: dict[str, str | None] = dict.fromkeys(SEATED_ROLES)
+    for person in sorted(people.values(), key=lambda p: p.id):
+        if person.home == table.id and person.role in holders and holders[person.role] is None:
+            holders[person.role] = person.name
     free_roles: list[str] = []
     if workshop.phase == "lobby":
-        taken = {p.role for p in people.values() if p.home == table.id}
-        free_roles = [r for r in SEATED_ROLES if r not in taken]
-    return {"seat": _table_brief(table), "notes": notes, "free_roles": free_roles}
+        free_roles = [r for r in SEATED_ROLES if holders[r] is None]
+    return {
+        "seat": _table_brief(table),
+        "notes": notes,
+        "roles": holders,
+        "free_roles": free_roles,
+    }
 
 
 def _personal(workshop: Workshop, state: LiveState, pid: int) -> dict[str, Any]:
@@ -311,6 +321,7 @@ def participant_screen(
             else None
         ),
         "free_roles": view["free_roles"] if personal["role"] == "member" else [],
+        "table_roles": view["roles"],
         "notes": [note | {"mine": note["id"] in personal["mine"]} for note in view["notes"]],
         "shortlist": view["shortlist"],
         "has_voted": has_voted,
@@ -341,6 +352,7 @@ def _waiting_screen(state: LiveState, pid: int) -> dict[str, Any]:
         "seat": home | {"at_home": True},
         "next_seat": None,
         "free_roles": [],
+        "table_roles": dict.fromkeys(SEATED_ROLES),
         "notes": [],
         "shortlist": [],
         "has_voted": False,
@@ -368,6 +380,7 @@ def tablet_screen(state: LiveState, table_id: int, *, language: str) -> dict[str
         "seat": view["seat"] | {"at_home": True},
         "next_seat": None,
         "free_roles": [],
+        "table_roles": view["roles"],
         "notes": [note | {"mine": True} for note in view["notes"]],
         "shortlist": view["shortlist"],
         "has_voted": False,
