@@ -79,6 +79,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
+    # Every statement keeps its row count: the services count rows of conditional writes
+    # (INSERT ... SELECT ticks the voter roll only if eligible), and on PostgreSQL SQLAlchemy
+    # otherwise reports -1 for an INSERT once psycopg's cursor is closed.
+    engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    engine_options["execution_options"] = {
+        "preserve_rowcount": True,
+        **engine_options.get("execution_options", {}),
+    }
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     db.init_app(app)
     migrations.init_app(app)
     i18n.init_app(app)

@@ -38,8 +38,8 @@ def imported(cluster: LocalCluster) -> tuple[str, str]:
 
 def on_worker(session: requests.Session, worker: str) -> requests.Session:
     """Route this device to a worker, as HAProxy's cookie does once it has chosen one."""
-    session.cookies.set("SERVERID", None)
-    session.cookies.set("SERVERID", worker)
+    # The same domain and path as the cookie HAProxy sets, so a later one replaces it.
+    session.cookies.set("SERVERID", worker, domain="127.0.0.1", path="/")
     return session
 
 
@@ -274,18 +274,19 @@ def test_a_workshop_across_two_workers_survives_losing_one(
     assert again["note_id"] == next(n["id"] for n in first.sync()["notes"] if n["mine"])
     assert len(facilitator.sync()["notes"]) == total
 
-    # A reconnected phone writes; its tablemates (all on w2 now) see it pushed.
+    # A reconnected phone writes; whoever sits at its table this round (all on w2 now) sees
+    # it pushed.
     after = {
         "field": CHALLENGES,
         "text": "Skrevet efter genforbindelsen",
         "client_id": str(uuid.uuid4()),
     }
+    table_now = first.sync()["seat"]["id"]
     first.act("add_note", after)
-    for index, phone in enumerate(phones):
-        if table_of[index] == table_of[phones.index(first)]:
-            phone.wait_until(
-                "a note after the crash", lambda s: after["text"] in note_texts(s["view"])
-            )
+    tablemates = [p for p in phones if p.sync()["seat"]["id"] == table_now]
+    assert len(tablemates) > 1
+    for phone in tablemates:
+        phone.wait_until("a note after the crash", lambda s: after["text"] in note_texts(s["view"]))
 
     # The rest of the workshop on the surviving worker: shortlist, vote, results, export.
     facilitator.act("end_round")
@@ -298,6 +299,7 @@ def test_a_workshop_across_two_workers_survives_losing_one(
     ids = [c["id"] for c in phones[0].sync()["shortlist"]]
     for index, phone in enumerate(phones):
         ranking = ids[index % 3 :] + ids[: index % 3]
+        # Refused on PostgreSQL before every statement kept its row count (cocreate/app.py).
         assert phone.act("cast_ballot", {"choice": ranking})["already_counted"] is False
     assert facilitator.sync()["turnout"]["voted"] == len(phones)
     facilitator.act("close_vote")
