@@ -35,6 +35,11 @@ class ClusterUnavailable(RuntimeError):
     """A binary the cluster needs is missing (`make cluster-deps` installs them)."""
 
 
+def binary(name: str) -> str | None:
+    """A program's path; Debian keeps haproxy in /usr/sbin, which a user's PATH may lack."""
+    return shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin:/sbin:/bin")
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
@@ -56,7 +61,7 @@ def postgres_bindir() -> Path:
 
 
 def missing_binaries() -> list[str]:
-    missing = [name for name in BINARIES if shutil.which(name) is None]
+    missing = [name for name in BINARIES if binary(name) is None]
     try:
         postgres_bindir()
     except ClusterUnavailable:
@@ -242,7 +247,7 @@ class LocalCluster:
         process = self._spawn(
             "redis",
             [
-                "redis-server",
+                str(binary("redis-server")),
                 "--bind",
                 "127.0.0.1",
                 "--port",
@@ -353,7 +358,9 @@ class LocalCluster:
         env.pop("COCREATE_TLS_CERT", None)
         for index, port in enumerate(self.worker_ports):
             env[f"COCREATE_WORKER{index + 1}"] = f"127.0.0.1:{port}"
-        process = self._spawn("haproxy", ["haproxy", "-db", "-f", str(HAPROXY_CONFIG)], env=env)
+        process = self._spawn(
+            "haproxy", [str(binary("haproxy")), "-db", "-f", str(HAPROXY_CONFIG)], env=env
+        )
         url = self.base_url + "/"
         self._wait_for(process, lambda: requests.get(url, timeout=2).ok, "HAProxy")
 
