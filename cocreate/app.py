@@ -87,6 +87,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         "preserve_rowcount": True,
         **engine_options.get("execution_options", {}),
     }
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # A server database restarted under us: test each pooled connection before use.
+        engine_options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     db.init_app(app)
     migrations.init_app(app)
