@@ -168,6 +168,21 @@ def test_the_balancer_spreads_one_address_by_cookie_and_keeps_polling_on_its_wor
             assert screen.sync()["me"]["name"].startswith("Deltager")
 
 
+def test_the_workers_count_the_rate_limits_in_redis(cluster: LocalCluster) -> None:
+    """Unknown join codes looked up through both workers are counted in the one store all
+    workers share (RATELIMIT_STORAGE_URI), not in each worker's memory."""
+    import redis
+
+    for index in range(4):
+        http = on_worker(requests.Session(), ("w1", "w2")[index % 2])
+        response = http.get(f"{cluster.base_url}/?code=QQQQ{index:02d}", timeout=10)
+        assert response.status_code == 404
+    store = redis.Redis.from_url(cluster.redis_url)
+    counters = [key for key in store.keys("*") if b"join-code-lookup" in key]
+    assert counters, "no rate-limit counter in Redis"
+    assert sum(int(store.get(key) or 0) for key in counters) == 4
+
+
 def test_revoking_a_tablet_link_ends_the_tablet_on_the_other_worker(
     cluster: LocalCluster, screens: list[Screen]
 ) -> None:
