@@ -18,7 +18,7 @@ import socketio
 DISCONNECT_ROOM_EVENT = "cocreate:disconnect-room"
 
 
-class RoomDisconnectingRedisManager(socketio.RedisManager):  # type: ignore[misc]
+class RoomDisconnectingRedisManager(socketio.RedisManager):
     """Redis's queue manager, able to disconnect a room's members on every worker."""
 
     def disconnect_room(self, room: str, namespace: str = "/") -> None:
