@@ -54,16 +54,20 @@ def count_revisits(
     rounds: Sequence[Mapping[str, int]], homes: Mapping[str, int], stayers: frozenset[str]
 ) -> int:
     """Placements of non-stayers at a table they already sat at. Home counts as visited from
-    the start, but sitting at home in round 0 is no revisit."""
+    the start, but someone's first seat is no revisit: home in round 0, or a late joiner's
+    home in the round they arrived in (they had sat nowhere yet)."""
     visited: dict[str, set[int]] = {}
     revisits = 0
-    for index, seating in enumerate(rounds):
+    for seating in rounds:
         for pid in sorted(seating):
             if pid in stayers:
                 continue
             table = seating[pid]
-            seen = visited.setdefault(pid, {homes[pid]} if pid in homes else set())
-            if table in seen and not (index == 0 and homes.get(pid) == table):
+            seen = visited.get(pid)
+            if seen is None:
+                visited[pid] = {table} | ({homes[pid]} if pid in homes else set())
+                continue
+            if table in seen:
                 revisits += 1
             seen.add(table)
     return revisits
@@ -238,13 +242,16 @@ def _group_repeats_per_round(
 
 
 def _visited_tables(problem: Problem) -> list[set[int]]:
+    """Per participant, the tables a free round cannot seat them at without a revisit. Home
+    counts once they have sat anywhere; someone not seated yet may sit at home first for
+    free (a first seat is no revisit), so for them it does not."""
     index = {pid: i for i, pid in enumerate(problem.ids)}
-    visited = [{home} for home in problem.homes]
+    visited: list[set[int]] = [set() for _ in problem.ids]
     for seating in problem.fixed_rounds[: problem.n_counted_rounds]:
         for pid, table in seating.items():
             person = index.get(pid)
             if person is not None:
-                visited[person].add(table)
+                visited[person].update((table, problem.homes[person]))
     return visited
 
 

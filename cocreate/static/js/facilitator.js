@@ -233,7 +233,8 @@
             return "<li>" + (p.visiting ? "→ " : "") + esc(p.name) + roleTag(p.role) + "</li>";
           }).join("") + "</ul></section>";
         }).join("") + "</div>";
-      if (s.plan_quality && !presenting) html += '<p class="small" id="plan-quality">' + t("Rotation plan: %(quality)s", { quality: esc(s.plan_quality) }) + "</p>";
+      // Large enough to notice: the facilitator decides by it whether to move people by hand.
+      if (s.plan_quality && !presenting) html += '<p class="plan-quality" id="plan-quality"><strong>' + t("Seating plan") + "</strong> " + esc(s.plan_quality) + "</p>";
     }
     html += "<h2>" + t("The wall") + '</h2><div class="tables-grid" id="wall">' + wall() + "</div>";
     if (!presenting) html += '<details class="people"' + (peopleOpen ? " open" : "") + ' id="people"><summary>' +
