@@ -29,7 +29,12 @@
 
   const conn = window.cocreate.connect({
     auth: { code: controls.dataset.code, key: controls.dataset.key },
-    onSnapshot: function (s) { snap = s; render(); },
+    onSnapshot: function (s) {
+      // A new round or a break: the board gets a fresh try at fitting more tables a page.
+      if (!snap || !snap.round || !s.round || s.round.number !== snap.round.number || s.round.running !== snap.round.running) boardFit = BOARD_PAGE_SIZE;
+      snap = s;
+      render();
+    },
     offlineText: t("Reconnecting…"),  // the room reads it: short, nothing about typing
   });
 
