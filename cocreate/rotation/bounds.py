@@ -51,22 +51,27 @@ def tables_of(seating: Mapping[str, int]) -> dict[int, list[str]]:
 
 
 def count_revisits(
-    rounds: Sequence[Mapping[str, int]], homes: Mapping[str, int], stayers: frozenset[str]
+    rounds: Sequence[Mapping[str, int]],
+    homes: Mapping[str, int],
+    stayers: frozenset[str],
+    *,
+    played: int = 1,
 ) -> int:
     """Placements of non-stayers at a table they already sat at. Home counts as visited from
-    the start, but someone's first seat is no revisit: home in round 0, or a late joiner's
-    home in the round they arrived in (they had sat nowhere yet)."""
+    the start, but someone's first seat at home in one of the first ``played`` rounds (the
+    fixed ones) is no revisit: round 0, or the round a late joiner arrived in."""
     visited: dict[str, set[int]] = {}
     revisits = 0
-    for seating in rounds:
+    for index, seating in enumerate(rounds):
         for pid in sorted(seating):
             if pid in stayers:
                 continue
             table = seating[pid]
             seen = visited.get(pid)
             if seen is None:
-                visited[pid] = {table} | ({homes[pid]} if pid in homes else set())
-                continue
+                seen = visited[pid] = {homes[pid]} if pid in homes else set()
+                if index < played and homes.get(pid) == table:
+                    continue
             if table in seen:
                 revisits += 1
             seen.add(table)
@@ -79,7 +84,7 @@ def compute_bounds(problem: Problem) -> Bounds:
     known_repeats = sum(count - 1 for count in known.values() if count > 1)
     homes = dict(zip(problem.ids, problem.homes, strict=True))
     stayers = frozenset(pid for pid, s in zip(problem.ids, problem.is_stayer, strict=True) if s)
-    known_revisits = count_revisits(counted_fixed, homes, stayers)
+    known_revisits = count_revisits(counted_fixed, homes, stayers, played=len(counted_fixed))
     n_free = len(problem.free_rounds)
     limits = size_limits(problem.stayer_counts, problem.n_people)
     met = _met_sets(problem)
@@ -242,16 +247,13 @@ def _group_repeats_per_round(
 
 
 def _visited_tables(problem: Problem) -> list[set[int]]:
-    """Per participant, the tables a free round cannot seat them at without a revisit. Home
-    counts once they have sat anywhere; someone not seated yet may sit at home first for
-    free (a first seat is no revisit), so for them it does not."""
     index = {pid: i for i, pid in enumerate(problem.ids)}
-    visited: list[set[int]] = [set() for _ in problem.ids]
+    visited = [{home} for home in problem.homes]
     for seating in problem.fixed_rounds[: problem.n_counted_rounds]:
         for pid, table in seating.items():
             person = index.get(pid)
             if person is not None:
-                visited[person].update((table, problem.homes[person]))
+                visited[person].add(table)
     return visited
 
 
