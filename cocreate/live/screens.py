@@ -24,8 +24,8 @@ from sqlalchemy import ColumnElement, Row, select
 
 from cocreate.collation import name_sort_key
 from cocreate.db import db
-from cocreate.i18n import LANGUAGES, _, current_language
-from cocreate.rotation import score_plan
+from cocreate.i18n import LANGUAGES, _, current_language, ngettext
+from cocreate.rotation import PlanScore, score_plan
 from cocreate.timeutil import to_epoch_ms, utcnow
 from cocreate.voting import codes as voter_codes
 from cocreate.voting import services as voting
@@ -471,12 +471,22 @@ def plan_quality_key(workshop: Workshop) -> tuple[object, ...]:
 
 
 def plan_quality(workshop: Workshop) -> str | None:
-    """The rotation plan's quality in words, against the best any plan could do here."""
+    """The rotation plan's quality in words, against the best any plan could do here.
+
+    It counts the seats the phones were shown: a round already played as stored (a late
+    joiner sat nowhere before they came), the round under way and the coming ones as planned,
+    home for anyone the plan does not place yet. The bound treats the played rounds as given,
+    as the planner does."""
     if workshop.phase != "rounds":
         return None
     position_of = {t.id: t.position for t in workshop.tables}
     rounds = [
-        {str(pid): position_of[tid] for pid, tid in workshop_services.seating(workshop, r).items()}
+        {
+            str(pid): position_of[tid]
+            for pid, tid in workshop_services.seating(
+                workshop, r, placed_only=r < workshop.current_round
+            ).items()
+        }
         for r in range(len(workshop.rounds))
     ]
     people = [p for p in workshop.participants if p.takes_part]
@@ -485,24 +495,36 @@ def plan_quality(workshop: Workshop) -> str | None:
         {str(p.id): p.home_table.position for p in people},
         stayers=tuple(str(p.id) for p in people if p.stays_home),
         return_home=True,
+        n_tables=len(workshop.tables),
+        played=rounds[: workshop.current_round + 1],
     )
+    return plan_sentence(score)
+
+
+def plan_sentence(score: PlanScore) -> str:
+    """A plan's score in plain words, singular and plural as the numbers need."""
     if score.repeat_pairs == 0:
-        sentence = _("No one meets anyone twice.")
+        sentence = _("No two people sit together twice.")
     elif score.repeat_pairs <= score.lower_bound_repeats:
-        sentence = _(
-            "%(repeats)d repeated meetings, the fewest possible here "
-            "(hosts and note-takers sit together every round).",
-            repeats=score.repeat_pairs,
+        sentence = ngettext(
+            "%(num)d time two people sit together again: the fewest possible here, "
+            "since hosts and note-takers sit together every round.",
+            "%(num)d times two people sit together again: the fewest possible here, "
+            "since hosts and note-takers sit together every round.",
+            score.repeat_pairs,
         )
     else:
-        sentence = _(
-            "%(repeats)d repeated meetings; the minimum possible here is %(bound)d.",
-            repeats=score.repeat_pairs,
+        sentence = ngettext(
+            "%(num)d time two people sit together again; the best possible here is %(bound)d.",
+            "%(num)d times two people sit together again; the best possible here is %(bound)d.",
+            score.repeat_pairs,
             bound=score.lower_bound_repeats,
         )
     if score.revisits:
-        sentence += " " + _(
-            "%(visits)d visits to a table someone already sat at.", visits=score.revisits
+        sentence += " " + ngettext(
+            "%(num)d time someone goes back to a table they already sat at.",
+            "%(num)d times someone goes back to a table they already sat at.",
+            score.revisits,
         )
     return sentence
 

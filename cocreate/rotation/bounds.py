@@ -52,10 +52,15 @@ def tables_of(seating: Mapping[str, int]) -> dict[int, list[str]]:
 
 
 def count_revisits(
-    rounds: Sequence[Mapping[str, int]], homes: Mapping[str, int], stayers: frozenset[str]
+    rounds: Sequence[Mapping[str, int]],
+    homes: Mapping[str, int],
+    stayers: frozenset[str],
+    *,
+    played: int = 1,
 ) -> int:
     """Placements of non-stayers at a table they already sat at. Home counts as visited from
-    the start, but sitting at home in round 0 is no revisit."""
+    the start, but someone's first seat at home in one of the first ``played`` rounds (the
+    fixed ones) is no revisit: round 0, or the round a late joiner arrived in."""
     visited: dict[str, set[int]] = {}
     revisits = 0
     for index, seating in enumerate(rounds):
@@ -63,8 +68,12 @@ def count_revisits(
             if pid in stayers:
                 continue
             table = seating[pid]
-            seen = visited.setdefault(pid, {homes[pid]} if pid in homes else set())
-            if table in seen and not (index == 0 and homes.get(pid) == table):
+            seen = visited.get(pid)
+            if seen is None:
+                seen = visited[pid] = {homes[pid]} if pid in homes else set()
+                if index < played and homes.get(pid) == table:
+                    continue
+            if table in seen:
                 revisits += 1
             seen.add(table)
     return revisits
@@ -75,7 +84,7 @@ def compute_bounds(problem: Problem) -> Bounds:
     known_repeats = _known_repeats(problem)
     homes = dict(zip(problem.ids, problem.homes, strict=True))
     stayers = frozenset(pid for pid, s in zip(problem.ids, problem.is_stayer, strict=True) if s)
-    known_revisits = count_revisits(counted_fixed, homes, stayers)
+    known_revisits = count_revisits(counted_fixed, homes, stayers, played=len(counted_fixed))
     n_free = len(problem.free_rounds)
     limits = size_limits(problem.stayer_counts, problem.n_people)
     met = _met_sets(problem)

@@ -56,9 +56,14 @@ class Seating:
         problem = self.problem
         index = {pid: i for i, pid in enumerate(problem.ids)}
         counted = problem.fixed_rounds[: problem.n_counted_rounds]
-        round_zero = problem.fixed_rounds[0]
+        # Home counts as visited, except for someone whose first seat was at home (round 0, or
+        # a late joiner's round of arrival): that seat is their visit (see count_revisits).
+        first_seat = {}
+        for seating in counted:
+            for pid, table in seating.items():
+                first_seat.setdefault(pid, table)
         for i, pid in enumerate(problem.ids):
-            if round_zero.get(pid) != problem.homes[i]:
+            if first_seat.get(pid) != problem.homes[i]:
                 self.visits[i][problem.homes[i]] += 1
         for seating in counted:
             tables: list[list[int]] = [[] for _ in range(self.n_tables)]

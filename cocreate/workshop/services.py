@@ -500,15 +500,21 @@ def seat_table(participant: Participant, round_position: int) -> CafeTable:
     return db.session.get(CafeTable, table_id) or participant.home_table
 
 
-def seating(workshop: Workshop, round_position: int) -> dict[int, int]:
-    """participant id -> table id for one round, home for anyone the plan does not place."""
+def seating(
+    workshop: Workshop, round_position: int, *, placed_only: bool = False
+) -> dict[int, int]:
+    """participant id -> table id for one round, of everyone taking part: home for anyone the
+    plan does not place, or with ``placed_only`` left out (a round played before they came)."""
     rows = db.session.execute(
         select(Seat.participant_id, Seat.table_id).where(
             Seat.workshop_id == workshop.id, Seat.round_position == round_position
         )
     )
     placed = {pid: tid for pid, tid in rows}
-    return {p.id: placed.get(p.id, p.home_table_id) for p in workshop.participants if p.takes_part}
+    people = [p for p in workshop.participants if p.takes_part]
+    if placed_only:
+        return {p.id: placed[p.id] for p in people if p.id in placed}
+    return {p.id: placed.get(p.id, p.home_table_id) for p in people}
 
 
 def _seat_everyone_at_home(workshop: Workshop) -> None:

@@ -124,7 +124,8 @@
     socket.on("disconnect", function (reason) {
       wasDisconnected = true;
       document.body.dataset.connected = "no";
-      showStatus("offline", t("Offline — reconnecting… nothing you typed is lost."));
+      // A phone keeps what was typed; a facilitator's screen says less (options.offlineText).
+      showStatus("offline", options.offlineText || t("Offline — reconnecting… nothing you typed is lost."));
       // The server cuts off a screen whose link was revoked or replaced; Socket.IO does not
       // reconnect after that on its own. Try once: a refusal says the link is no longer valid.
       if (reason === "io server disconnect") socket.connect();
@@ -137,7 +138,7 @@
         showStatus("offline", t("This link is no longer valid."));
         return;
       }
-      showStatus("offline", t("Offline — reconnecting…"));
+      showStatus("offline", options.offlineText || t("Offline — reconnecting…"));
     });
     socket.on("table_state", function (push) {
       // A push that overtakes the first sync's answer is not lost: that answer may be older.

@@ -24,11 +24,18 @@
   const BOARD_PAGE_SIZE = 8;
   const BOARD_PAGE_SECONDS = 10;
   let boardPage = 0;
+  let boardFit = BOARD_PAGE_SIZE;  // fewer tables a page when a page does not fit the screen
   setInterval(function () { boardPage += 1; if (presenting && snap && snap.board) render(); }, BOARD_PAGE_SECONDS * 1000);
 
   const conn = window.cocreate.connect({
     auth: { code: controls.dataset.code, key: controls.dataset.key },
-    onSnapshot: function (s) { snap = s; render(); },
+    onSnapshot: function (s) {
+      // A new round or a break: the board gets a fresh try at fitting more tables a page.
+      if (!snap || !snap.round || !s.round || s.round.number !== snap.round.number || s.round.running !== snap.round.running) boardFit = BOARD_PAGE_SIZE;
+      snap = s;
+      render();
+    },
+    offlineText: t("Reconnecting…"),  // the room reads it: short, nothing about typing
   });
 
   async function act(event, payload) {
@@ -142,7 +149,7 @@
   /* After the rounds: presence and admission only (roles and homes are settled). */
   function presenceControls(p) {
     return '<li class="person' + (p.present ? "" : " gone") + '"><span class="person-name">' + esc(p.name) + "</span>" + accessTags(p) +
-      ' <label class="present"><input type="checkbox" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label>" + admitButton(p) + "</li>";
+      ' <label class="present"><input type="checkbox" id="present-' + p.id + '" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label>" + admitButton(p) + "</li>";
   }
 
   function peoplePanel() {
@@ -155,15 +162,15 @@
   /* Role, home table and presence of one person: the facilitator's hand on the plan. */
   function personControls(p) {
     const s = snap;
-    const roleLabel = (role) => role === "member" ? t("member") : role === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
+    const roleLabel = (role) => role === "member" ? t("Member") : role === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
     const roles = ["member", "host", "notetaker"].map((role) =>
       '<option value="' + role + '"' + (p.role === role ? " selected" : "") + ">" + esc(roleLabel(role)) + "</option>").join("");
     const tables = s.tables.map((table) =>
       '<option value="' + table.id + '"' + (p.home_table_id === table.id ? " selected" : "") + ">" + table.number + ". " + esc(table.name) + "</option>").join("");
     return '<li class="person' + (p.present ? "" : " gone") + '"><span class="person-name">' + esc(p.name) + "</span>" + accessTags(p) +
-      ' <select aria-label="' + t("Role of %(name)s", { name: esc(p.name) }) + '" data-role-for="' + p.id + '"' + (p.present ? "" : " disabled") + ">" + roles + "</select>" +
-      ' <select aria-label="' + t("Home table of %(name)s", { name: esc(p.name) }) + '" data-home-for="' + p.id + '">' + tables + "</select>" +
-      ' <label class="present"><input type="checkbox" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label>" + admitButton(p) + "</li>";
+      ' <select id="role-' + p.id + '" aria-label="' + t("Role of %(name)s", { name: esc(p.name) }) + '" data-role-for="' + p.id + '"' + (p.present ? "" : " disabled") + ">" + roles + "</select>" +
+      ' <select id="home-' + p.id + '" aria-label="' + t("Home table of %(name)s", { name: esc(p.name) }) + '" data-home-for="' + p.id + '">' + tables + "</select>" +
+      ' <label class="present"><input type="checkbox" id="present-' + p.id + '" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label>" + admitButton(p) + "</li>";
   }
 
   function peopleByTable() {
@@ -179,9 +186,18 @@
     return '<div class="tables-grid" id="people-grid">' + s.tables.map(function (table) {
       const people = s.participants.filter((p) => p.home_table_id === table.id);
       return '<section class="table-card" data-table="' + table.id + '"><h3>' + table.number + ". " + esc(table.name) + "</h3>" +
-        (table.topic ? '<p class="topic">' + esc(table.topic) + "</p>" : "") + "<ul>" + people.map(personControls).join("") + "</ul>" +
+        (table.topic ? '<p class="topic">' + esc(table.topic) + "</p>" : "") + missingRoles(table) + "<ul>" + people.map(personControls).join("") + "</ul>" +
         tabletControls(table) + "</section>";
     }).join("") + "</div>";
+  }
+
+  /* In the lobby: a table without a host or note-taker yet, before round 1 picks them silently. */
+  function missingRoles(table) {
+    if (snap.workshop.phase !== "lobby") return "";
+    const missing = [table.host ? "" : snap.workshop.host_label, table.notetaker ? "" : snap.workshop.notetaker_label].filter(Boolean);
+    if (!missing.length) return "";
+    return '<p class="role-warning" data-missing-roles="' + table.id + '">' +
+      t("Not chosen yet: %(roles)s. When round 1 starts, the first to join this table get these roles.", { roles: esc(missing.join(", ")) }) + "</p>";
   }
 
   /* A table's shared tablet: make its link (shown once), replace it, or revoke it. */
@@ -211,7 +227,8 @@
   function renderRounds() {
     const s = snap;
     const r = s.round;
-    let html = '<p class="eyebrow">' + t("Round %(number)s of %(total)s", { number: r.number, total: r.total }) + "</p><h1>" + esc(r.title) + "</h1>";
+    // One head: on the projector the countdown stands beside the title and prompt.
+    let html = '<div class="round-head"><p class="eyebrow">' + t("Round %(number)s of %(total)s", { number: r.number, total: r.total }) + "</p><h1>" + esc(r.title) + "</h1>";
     if (r.running) {
       html += r.paused_left === null
         ? '<div class="countdown" id="countdown" data-deadline="' + r.deadline + '"></div>'
@@ -221,10 +238,12 @@
     } else {
       html += '<p class="prompt">' + (r.last ? t("All rounds are done. Everyone is back home.") : t("Round %(number)s has ended. Move to your next table.", { number: r.number })) + "</p>";
     }
+    html += "</div>";
     if (s.board) {
-      const pages = Math.ceil(s.board.tables.length / BOARD_PAGE_SIZE);
+      const size = Math.min(BOARD_PAGE_SIZE, boardFit);
+      const pages = Math.ceil(s.board.tables.length / size);
       const page = presenting && pages > 1 ? boardPage % pages : 0;
-      const shown = presenting ? s.board.tables.slice(page * BOARD_PAGE_SIZE, (page + 1) * BOARD_PAGE_SIZE) : s.board.tables;
+      const shown = presenting ? s.board.tables.slice(page * size, (page + 1) * size) : s.board.tables;
       html += "<h2>" + (r.running ? t("Who goes where") : t("Who goes where in round %(number)s", { number: s.board.round_number })) +
         (presenting && pages > 1 ? ' <span class="board-page">' + t("page %(page)s of %(pages)s", { page: page + 1, pages: pages }) + "</span>" : "") +
         '</h2><div class="tables-grid" id="board">' +
@@ -233,9 +252,10 @@
             return "<li>" + (p.visiting ? "→ " : "") + esc(p.name) + roleTag(p.role) + "</li>";
           }).join("") + "</ul></section>";
         }).join("") + "</div>";
-      if (s.plan_quality && !presenting) html += '<p class="small" id="plan-quality">' + t("Rotation plan: %(quality)s", { quality: esc(s.plan_quality) }) + "</p>";
+      // Large enough to notice: the facilitator decides by it whether to move people by hand.
+      if (s.plan_quality && !presenting) html += '<p class="plan-quality" id="plan-quality"><strong>' + t("Seating plan") + "</strong> " + esc(s.plan_quality) + "</p>";
     }
-    html += "<h2>" + t("The wall") + '</h2><div class="tables-grid" id="wall">' + wall() + "</div>";
+    html += '<section id="wall-section"><h2>' + t("The wall") + '</h2><div class="tables-grid" id="wall">' + wall() + "</div></section>";
     if (!presenting) html += '<details class="people"' + (peopleOpen ? " open" : "") + ' id="people"><summary>' +
       t("People: move, mark as gone, change roles (%(count)s here)", { count: snap.participants.filter((p) => p.present).length }) + "</summary>" + peopleByTable() + "</details>";
     return html;
@@ -249,15 +269,21 @@
   // The projector shows each table's newest notes; the control view shows them all.
   const WALL_NOTES_ON_PROJECTOR = 3;
 
+  function earlierNotes(count) {
+    return count ? t("and %(count)s earlier notes", { count: count }) : "";
+  }
+
   function wall() {
     return snap.tables.map(function (table) {
       const all = snap.notes.filter((n) => n.table_id === table.id);
       const notes = presenting ? all.slice(-WALL_NOTES_ON_PROJECTOR) : all;
       const older = all.length - notes.length;
-      return '<section class="table-card" data-wall-table="' + table.id + '"><h3>' + esc(table.number + ". " + table.name) + "</h3>" +
+      // On the projector the board above names each table in full: here its number will do.
+      const heading = presenting ? t("Table %(number)s", { number: table.number }) : esc(table.number + ". " + table.name);
+      return '<section class="table-card" data-wall-table="' + table.id + '"><h3>' + heading + "</h3>" +
         (notes.length ? notes.map(function (n) {
           return '<div class="wall-note"><div class="meta">' + esc(fieldLabel(n.field)) + " · " + t("round %(number)s", { number: n.round }) + "</div>" + esc(n.text) + "</div>";
-        }).join("") + (older ? '<p class="small">' + t("and %(count)s earlier notes", { count: older }) + "</p>" : "")
+        }).join("") + '<p class="small wall-earlier" data-earlier="' + older + '">' + earlierNotes(older) + "</p>"
           : '<p class="small">' + t("No notes yet.") + "</p>") + "</section>";
     }).join("");
   }
@@ -297,6 +323,39 @@
     });
     document.getElementById("search-count").textContent = words.length
       ? t("%(shown)s of %(count)s notes match.", { shown: shown, count: all.length }) : "";
+  }
+
+  /*
+   * A projector cannot scroll: after drawing, the wall gives up its oldest notes (a note is
+   * shown whole or not at all, the card counting the rest) until the stage fits the screen;
+   * if the board alone is too tall, it is paged a few tables at a time.
+   */
+  function fitProjector() {
+    if (!presenting || snap.workshop.phase !== "rounds") return;
+    const tooTall = () => document.documentElement.scrollHeight > window.innerHeight;
+    const cards = [...stage.querySelectorAll("#wall [data-wall-table]")];
+    while (tooTall()) {
+      let card = null;
+      let most = 0;
+      for (const c of cards) {
+        const shown = c.querySelectorAll(".wall-note").length;
+        if (shown > most) { most = shown; card = c; }
+      }
+      if (!card) break;
+      card.querySelector(".wall-note").remove();
+      const earlier = card.querySelector(".wall-earlier");
+      earlier.dataset.earlier = Number(earlier.dataset.earlier) + 1;
+      earlier.textContent = earlierNotes(Number(earlier.dataset.earlier));
+    }
+    const wallSection = document.getElementById("wall-section");
+    if (tooTall() && wallSection) wallSection.hidden = true;  // "who goes where" comes first
+    const board = document.getElementById("board");
+    const onBoard = board ? board.children.length : 0;
+    if (tooTall() && onBoard > 1) {
+      boardFit = onBoard - 1;
+      stageKey = "";
+      render();
+    }
   }
 
   function renderConsolidation() {
@@ -559,8 +618,11 @@
     if (!attr && !active.id) return null;
     return {
       id: active.id, attr: attr, key: attr ? active.getAttribute(attr) : null,
+      // The facilitator's own choice (typed text, a "merge into" target) survives a redraw; a
+      // role, home or presence control shows the room's new state and gets only the focus back.
+      typed: (active.tagName === "INPUT" && active.type !== "checkbox") || active.hasAttribute("data-merge-target"),
       value: active.tagName === "INPUT" || active.tagName === "SELECT" ? active.value : null,
-      start: active.tagName === "INPUT" ? active.selectionStart : null,
+      start: active.tagName === "INPUT" && active.type !== "checkbox" ? active.selectionStart : null,
       note: active.closest(".candidate") ? active.closest(".candidate").dataset.note : null,
       notes: [...stage.querySelectorAll(".candidate")].map((node) => node.dataset.note),
       group: active.closest(".alike-group") !== null,
@@ -571,7 +633,7 @@
     if (!keep) return;
     const again = keep.attr ? stage.querySelector("[" + keep.attr + '="' + keep.key + '"]') : document.getElementById(keep.id);
     if (again && !again.disabled) {
-      if (keep.value !== null && (again.tagName !== "SELECT" || again.querySelector('option[value="' + keep.value + '"]'))) again.value = keep.value;
+      if (keep.typed && (again.tagName !== "SELECT" || again.querySelector('option[value="' + keep.value + '"]'))) again.value = keep.value;
       again.focus();
       if (keep.start !== null && again.setSelectionRange) again.setSelectionRange(keep.start, keep.start);
       return;
@@ -601,14 +663,17 @@
       : phase === "voting" ? renderVoting()
       : snap.results ? renderResults() : "<h1>" + t("Closed") + "</h1>");
     const keep = focusToKeep();
-    if (html !== stageKey) {
+    const drawn = html !== stageKey;
+    if (drawn) {
       stage.innerHTML = html;
       stageKey = html;
       restoreFocus(keep);
     }
     applySearch();
     tick();
+    if (drawn) fitProjector();  // measured with the countdown's text in place
   }
+  window.addEventListener("resize", function () { boardFit = BOARD_PAGE_SIZE; stageKey = ""; render(); });
 
   // The end of a round: a banner in words, a pulsing frame and, if switched on, a chime.
   let chimeOn = localStorage.getItem("cocreate-chime") === "on";
@@ -640,9 +705,11 @@
     if (!node || node.dataset.paused !== undefined) { cueRoundOver(false, null); return; }
     const left = conn.secondsLeft(Number(node.dataset.deadline));
     cueRoundOver(left <= 0, node.dataset.deadline);
+    const wasOver = node.classList.contains("over");
     node.textContent = formatSeconds(Math.max(left, 0));
     node.classList.toggle("over", left <= 0);
     if (left <= 0) node.textContent = t("Time is up");
+    if (wasOver !== left <= 0) fitProjector();  // "Time is up" may take more room
   }
   setInterval(tick, 1000);
 
