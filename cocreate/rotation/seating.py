@@ -58,7 +58,7 @@ class Seating:
         counted = problem.fixed_rounds[: problem.n_counted_rounds]
         # Home counts as visited, except for someone whose first seat was at home (round 0, or
         # a late joiner's round of arrival): that seat is their visit (see count_revisits).
-        first_seat = {}
+        first_seat: dict[str, int] = {}
         for seating in counted:
             for pid, table in seating.items():
                 first_seat.setdefault(pid, table)
