@@ -1,14 +1,26 @@
-"""Simulated annealing over the free rounds: swap two travellers of one round.
+"""Simulated annealing over the free rounds.
 
-A step picks a traveller who repeats a meeting or revisits a table in some round and a random
-traveller at another table of that round, and swaps them if the cost (repeats plus weighted
-revisits) does not grow, or with probability exp(-growth / temperature) if it does. Swaps keep
-every table size, so the hard rules hold throughout; deltas are incremental, O(table size).
-(A tabu search on the same moves got stuck far above these results within Python's speed.)
+A step picks a traveller who repeats a meeting or revisits a table in some round and tries one
+of three moves: swap them with a random traveller at another table of that round; on uneven
+tables, move them to another table of that round; or exchange their tables of this round and
+another one, together with a traveller who sits the other way round (or alone where sizes
+allow). The last move keeps everybody's tables, so it is the one that still works when every
+traveller has exactly as many new tables as rounds (K = G-1). A move is taken if the cost
+(repeats plus weighted revisits) does not grow, or with probability exp(-growth / temperature)
+if it does. A revisit weighs more than all repeats (see ``seating``), so its probability is 0:
+the search never leaves the fewest-revisit seating it starts from. Moves keep the balanced
+sizes, so the hard rules hold throughout; deltas are incremental, O(table size). (A tabu
+search on the same moves got stuck far above these results within Python's speed.)
+
+Budget: the search runs passes, each cooling from START to END temperature over a fixed amount
+of work counted in pair look-ups, until the cost reaches the counting bound (no plan can do
+better). A large input gets one pass of the whole work budget. A small one, whose pass is much
+shorter, starts the next pass from the best seating found, until the bound or the deadline.
 
 Determinism: work is counted in pair look-ups, not seconds, and the temperature follows that
-count, so the same input and seed give the same plan; the wall-clock deadline is only a safety
-net for a heavily loaded machine.
+count, so the same input and seed give the same plan whenever the search ends at the bound or
+at the work budget; it is only cut short by the wall clock on small inputs that stay above the
+bound, or as a safety net for a heavily loaded machine.
 """
 
 from __future__ import annotations
@@ -17,11 +29,14 @@ import math
 import random
 import time
 
-from cocreate.rotation.seating import REPEAT_COST, Seating
+from cocreate.rotation.seating import REPEAT_COST, UNSEATED, Seating
 
 # Pair look-ups per second of time budget: about two thirds of what one core of a small
 # machine manages, so the deterministic work budget normally ends before the deadline.
 LOOKUPS_PER_SECOND = 3_500_000
+# Work of one pass of a small input, per traveller seat of the free rounds and person at its
+# table: a few thousand tries per seat.
+PASS_LOOKUPS_PER_SEAT = 4_000
 # Temperatures in cost units (one repeated meeting costs 1).
 START_TEMPERATURE = 0.7
 END_TEMPERATURE = 0.08
@@ -31,6 +46,12 @@ REBUILD_EVERY = 4096
 
 def work_budget(time_budget: float) -> int:
     return int(time_budget * LOOKUPS_PER_SECOND)
+
+
+def pass_budget(seating: Seating) -> int:
+    seats = len(seating.travellers) * seating.n_free
+    per_table = seating.problem.n_people / max(1, seating.n_tables)
+    return int(PASS_LOOKUPS_PER_SEAT * seats * max(1.0, per_table))
 
 
 def current_cost(seating: Seating) -> int:
@@ -49,12 +70,13 @@ def current_cost(seating: Seating) -> int:
         meetings += sum(len(group) * (len(group) - 1) // 2 for group in tables)
     distinct_pairs = sum(len(people) for people in seating.met) // 2
     revisits = sum(
-        max(0, count - 1) for person in seating.travellers for count in seating.visits[person]
+        seating.revisit_weight[person] * sum(max(0, count - 1) for count in seating.visits[person])
+        for person in seating.travellers
     )
-    return REPEAT_COST * (meetings - distinct_pairs) + seating.revisit_cost * revisits
+    return REPEAT_COST * (meetings - distinct_pairs) + revisits
 
 
-def anneal(
+def search(
     seating: Seating,
     rng: random.Random,
     *,
@@ -63,11 +85,36 @@ def anneal(
     budget: int,
     deadline: float,
 ) -> list[list[int]]:
-    """Search from the current seating; return the best free-round tables found."""
+    """Anneal from the current seating in passes (see the module docstring); return the best
+    free-round tables found."""
+    work = min(budget, pass_budget(seating))
+    repeat = work < budget
+    best_cost, best = cost, seating.snapshot()
+    while True:
+        found_cost, found, settled = _anneal(
+            seating, rng, cost=best_cost, target=target, budget=work, deadline=deadline
+        )
+        if found_cost < best_cost:
+            best_cost, best = found_cost, found
+        if not repeat or settled or best_cost <= target or time.monotonic() > deadline:
+            return best
+        seating.restore(best)
+
+
+def _anneal(
+    seating: Seating,
+    rng: random.Random,
+    *,
+    cost: int,
+    target: int,
+    budget: int,
+    deadline: float,
+) -> tuple[int, list[list[int]], bool]:
+    """One pass: the best cost and tables found, and whether no seat is left in conflict."""
     n_free = seating.n_free
     movable = list(seating.travellers)
     if cost <= target or n_free == 0 or len(movable) < 2 or seating.n_tables < 2:
-        return seating.snapshot()
+        return cost, seating.snapshot(), True
     members = seating.members
     limits = seating.limits
     has_slack = any(low < limits.high for low in limits.low)
@@ -94,34 +141,83 @@ def anneal(
             ]
             work += n_free * len(movable) * 8
             if not conflicted:
-                break
+                return cost, seating.snapshot(), True
         rnd, person = conflicted[rng.randrange(len(conflicted))]
-        partner = movable[rng.randrange(len(movable))]
         table_of = seating.table_of[rnd]
-        partner_table = table_of[partner]
-        if table_of[person] == partner_table:
-            continue
-        work += len(members[rnd][table_of[person]]) + len(members[rnd][partner_table])
-        # Where sizes have slack (uneven numbers), sometimes move instead of swapping, so the
-        # search also chooses which tables get the extra seat.
-        moving = has_slack and step & 3 == 0 and seating.can_move(rnd, person, partner_table)
-        if moving:
-            delta = seating.move_delta(rnd, person, partner_table)
+        own_table = table_of[person]
+        if n_free > 1 and step % 3 == 0:
+            # Exchange this round's table with another round's.
+            other = rng.randrange(n_free - 1)
+            other += other >= rnd
+            other_table = seating.table_of[other][person]
+            if other_table == own_table:
+                continue
+            partner = seating.exchange_partner(rnd, other, person)
+            work += len(members[other][own_table]) + 2 * (
+                len(members[rnd][own_table]) + len(members[rnd][other_table])
+            )
+            if partner != UNSEATED:
+                delta = seating.swap_delta(rnd, person, partner)
+                seating.swap(rnd, person, partner)
+                delta += seating.swap_delta(other, person, partner)
+                if delta > 0 and rng.random() >= math.exp(-delta / temperature):
+                    seating.swap(rnd, person, partner)
+                    continue
+                if delta > 0 and best_is_current:
+                    seating.swap(rnd, person, partner)
+                    best = seating.snapshot()
+                    best_is_current = False
+                    seating.swap(rnd, person, partner)
+                seating.swap(other, person, partner)
+                conflicted.append((other, person))
+            elif (
+                has_slack
+                and seating.can_move(rnd, person, other_table)
+                and seating.can_move(other, person, own_table)
+            ):
+                delta = seating.move_delta(rnd, person, other_table)
+                seating.move(rnd, person, other_table)
+                delta += seating.move_delta(other, person, own_table)
+                if delta > 0 and rng.random() >= math.exp(-delta / temperature):
+                    seating.move(rnd, person, own_table)
+                    continue
+                if delta > 0 and best_is_current:
+                    seating.move(rnd, person, own_table)
+                    best = seating.snapshot()
+                    best_is_current = False
+                    seating.move(rnd, person, other_table)
+                seating.move(other, person, own_table)
+                conflicted.append((other, person))
+            else:
+                continue
         else:
-            delta = seating.swap_delta(rnd, person, partner)
-        if delta > 0 and rng.random() >= math.exp(-delta / temperature):
-            continue
-        if delta > 0 and best_is_current:
-            best = seating.snapshot()
-            best_is_current = False
-        if moving:
-            seating.move(rnd, person, partner_table)
-        else:
-            seating.swap(rnd, person, partner)
-            if seating.conflict(rnd, partner):
-                conflicted.append((rnd, partner))
+            partner = movable[rng.randrange(len(movable))]
+            partner_table = table_of[partner]
+            if own_table == partner_table:
+                continue
+            work += len(members[rnd][own_table]) + len(members[rnd][partner_table])
+            # Where sizes have slack (uneven numbers), sometimes move instead of swapping, so
+            # the search also chooses which tables get the extra seat.
+            moving = has_slack and step & 3 == 0 and seating.can_move(rnd, person, partner_table)
+            if moving:
+                delta = seating.move_delta(rnd, person, partner_table)
+            else:
+                delta = seating.swap_delta(rnd, person, partner)
+            if delta > 0 and rng.random() >= math.exp(-delta / temperature):
+                continue
+            if delta > 0 and best_is_current:
+                best = seating.snapshot()
+                best_is_current = False
+            if moving:
+                seating.move(rnd, person, partner_table)
+            else:
+                seating.swap(rnd, person, partner)
+                if seating.conflict(rnd, partner):
+                    conflicted.append((rnd, partner))
         cost += delta
         if cost < best_cost:
             best_cost = cost
         best_is_current = cost <= best_cost
-    return seating.snapshot() if best_is_current else best
+    if best_is_current:
+        return cost, seating.snapshot(), False
+    return best_cost, best, False

@@ -14,16 +14,46 @@ from collections.abc import Sequence
 from cocreate.rotation.problem import Problem
 from cocreate.rotation.sizes import SizeLimits, size_limits, target_sizes
 
-# Going back to a table (a topic) already visited is worse for a World Café than sitting with
-# one person twice, so a revisit costs as much as two repeated meetings. A social-golfer mixer
-# (no stayers, no return home) has no topics at its tables: there revisits cost nothing.
+# Going back to a table (a topic) already visited is a hard rule of a World Café, not a trade:
+# one revisit costs more than all repeated meetings together could, so the search never buys
+# fewer repeats with a revisit. A revisit of a settled traveller costs more than all revisits
+# of the travellers who changed (joined late or moved home), so a revisit one of those changes
+# makes unavoidable falls on that person. A social-golfer mixer (no stayers, no return home)
+# has no topics at its tables: there revisits cost nothing.
 REPEAT_COST = 1
-REVISIT_COST = 2
 UNSEATED = -1
 
 
-def revisit_cost(problem: Problem) -> int:
-    return REVISIT_COST if problem.return_home or any(problem.is_stayer) else 0
+def has_topics(problem: Problem) -> bool:
+    return problem.return_home or any(problem.is_stayer)
+
+
+def settled_travellers(problem: Problem) -> list[bool]:
+    """Travellers seated in every fixed round, at today's home in round 0: neither late
+    joiners nor moved to another home table."""
+    first = problem.fixed_rounds[0]
+    return [
+        not stays
+        and first.get(pid) == home
+        and all(pid in seating for seating in problem.fixed_rounds)
+        for pid, home, stays in zip(problem.ids, problem.homes, problem.is_stayer, strict=True)
+    ]
+
+
+def revisit_weights(problem: Problem) -> list[int]:
+    """The cost of one revisit, per participant (0 for stayers, who never travel)."""
+    if not has_topics(problem):
+        return [0] * problem.n_people
+    n_free = len(problem.free_rounds)
+    n_people = problem.n_people
+    settled = settled_travellers(problem)
+    n_changed = sum(1 for i in range(n_people) if not problem.is_stayer[i] and not settled[i])
+    above_repeats = n_free * n_people * (n_people - 1) // 2 + 1
+    above_changed = above_repeats * (n_free * n_changed + 1)
+    return [
+        0 if problem.is_stayer[i] else above_changed if settled[i] else above_repeats
+        for i in range(n_people)
+    ]
 
 
 class Seating:
@@ -31,7 +61,7 @@ class Seating:
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        self.revisit_cost = revisit_cost(problem)
+        self.revisit_weight = revisit_weights(problem)
         n_people = problem.n_people
         self.n_tables = problem.n_tables
         self.n_free = len(problem.free_rounds)
@@ -47,8 +77,10 @@ class Seating:
             [[] for _ in range(self.n_tables)] for _ in range(self.n_free)
         ]
         self.limits: SizeLimits = size_limits(problem.stayer_counts, n_people)
-        self.capacity: list[list[int]] = []
         self._count_fixed_rounds()
+        # Revisits the fixed rounds already hold (home counts as visited): out of the search's
+        # reach.
+        self.fixed_revisits = [sum(max(0, n - 1) for n in visits) for visits in self.visits]
 
     # -- setup -------------------------------------------------------------------------------
 
@@ -112,7 +144,6 @@ class Seating:
             if problem.is_stayer[person]:
                 self.seat(rnd, person, problem.homes[person])
                 room[problem.homes[person]] -= 1
-        self.capacity.append(sizes)
         order = list(self.travellers)
         rng.shuffle(order)
         left: list[int] = []
@@ -134,16 +165,22 @@ class Seating:
                 if table >= 0:
                     clashes[table] += 1
             visits = self.visits[person]
+            weight = self.revisit_weight[person]
             best = min(
                 (t for t in range(self.n_tables) if room[t] > 0),
                 key=lambda t: (
-                    REPEAT_COST * clashes[t] + self.revisit_cost * (visits[t] > 0),
+                    REPEAT_COST * clashes[t] + weight * (visits[t] > 0),
                     -room[t],
                     t,
                 ),
             )
             self.seat(rnd, person, best)
             room[best] -= 1
+
+    def seat_given(self, rnd: int, tables: Sequence[int]) -> None:
+        """Seat a round exactly as given (balanced already)."""
+        for person, table in enumerate(tables):
+            self.seat(rnd, person, table)
 
     # -- moves ---------------------------------------------------------------------------------
 
@@ -163,12 +200,8 @@ class Seating:
         delta *= REPEAT_COST
         visits_a = self.visits[a]
         visits_b = self.visits[b]
-        delta += self.revisit_cost * (
-            (visits_a[table_b] > 0)
-            - (visits_a[table_a] > 1)
-            + (visits_b[table_a] > 0)
-            - (visits_b[table_b] > 1)
-        )
+        delta += self.revisit_weight[a] * ((visits_a[table_b] > 0) - (visits_a[table_a] > 1))
+        delta += self.revisit_weight[b] * ((visits_b[table_a] > 0) - (visits_b[table_b] > 1))
         return delta
 
     def can_move(self, rnd: int, person: int, table: int) -> bool:
@@ -186,7 +219,8 @@ class Seating:
         delta = sum(row[other] > 0 for other in self.members[rnd][table])
         delta -= sum(row[other] > 1 for other in self.members[rnd][own] if other != person)
         visits = self.visits[person]
-        return REPEAT_COST * delta + self.revisit_cost * ((visits[table] > 0) - (visits[own] > 1))
+        weight = self.revisit_weight[person]
+        return REPEAT_COST * delta + weight * ((visits[table] > 0) - (visits[own] > 1))
 
     def move(self, rnd: int, person: int, table: int) -> None:
         self._unseat(rnd, person, self.table_of[rnd][person])
@@ -199,6 +233,28 @@ class Seating:
         self._unseat(rnd, b, table_b)
         self._reseat(rnd, a, table_b)
         self._reseat(rnd, b, table_a)
+
+    def exchange_partner(self, rnd: int, other: int, person: int) -> int:
+        """A traveller at person's ``other``-round table in ``rnd`` and at person's ``rnd``-round
+        table in ``other``: the two can swap in both rounds and keep every size and visit.
+        UNSEATED if there is none."""
+        here = self.table_of[rnd]
+        there = self.table_of[other]
+        wanted = there[person]
+        for candidate in self.members[other][here[person]]:
+            if here[candidate] == wanted:
+                return candidate
+        return UNSEATED
+
+    def restore(self, tables: Sequence[Sequence[int]]) -> None:
+        """Go back to an earlier snapshot."""
+        for rnd, round_tables in enumerate(tables):
+            table_of = self.table_of[rnd]
+            moved = [p for p, table in enumerate(round_tables) if table_of[p] != table]
+            for person in moved:
+                self._unseat(rnd, person, table_of[person])
+            for person in moved:
+                self._reseat(rnd, person, round_tables[person])
 
     def _reseat(self, rnd: int, person: int, table: int) -> None:
         # Like seat() but leaves the append-only met lists alone (they only serve seat_round).
@@ -229,8 +285,8 @@ class Seating:
         table = self.table_of[rnd][person]
         row = self.meetings[person]
         repeats = sum(1 for other in self.members[rnd][table] if row[other] > 1)
-        revisit = self.visits[person][table] > 1 and not self.problem.is_stayer[person]
-        return REPEAT_COST * repeats + self.revisit_cost * revisit
+        revisit = self.visits[person][table] > 1
+        return REPEAT_COST * repeats + self.revisit_weight[person] * revisit
 
     def snapshot(self) -> list[list[int]]:
         return [list(tables) for tables in self.table_of]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -97,8 +98,8 @@ def check_seating(cafe: Cafe, rounds: Sequence[Mapping[str, int]]) -> None:
     """Played rounds kept, everyone seated, stayers home, balanced planned middle rounds (the
     generators keep stayers below the average table size, so balanced means within 1)."""
     assert len(rounds) == cafe.n_rounds
-    for index, seating in enumerate(cafe.played):
-        assert rounds[index] == seating
+    for index, played in enumerate(cafe.played):
+        assert rounds[index] == played
     low = len(cafe.homes) // cafe.n_tables
     high = -(-len(cafe.homes) // cafe.n_tables)
     for index in cafe.free_middle_rounds:
@@ -135,8 +136,8 @@ def fewest_revisits(cafe: Cafe) -> tuple[int, int]:
             size = sum(seat[pid, r, t] for pid in travellers) + stayers_at[t]
             model.Add(size >= low)
             model.Add(size <= high)
-    settled_terms = []
-    changed_terms = []
+    settled_terms: list[Any] = []
+    changed_terms: list[Any] = []
     for pid in travellers:
         seen = cafe.visited_before(pid)
         for t in tables:
