@@ -63,9 +63,13 @@ def _seat_free_rounds(
         problem.homes, problem.is_stayer, problem.n_tables, list(problem.free_rounds)
     )
     for rnd in range(seating.n_free):
-        seating.seat_round(rnd, proposal[rnd] if proposal else None, rng)
-    # The greedy seating may leave revisits a rearrangement avoids; only then start over from
-    # the repaired tables.
+        proposed = proposal[rnd] if proposal else None
+        if proposed is None:
+            seating.seat_round(rnd, None, rng)
+        else:
+            seating.seat_given(rnd, proposed)
+    # The greedy seating may leave revisits a rearrangement avoids, and the construction
+    # unbalanced tables on uneven homes; only then start over from the repaired tables.
     tables = seating.snapshot()
     if fewest_revisits(problem, tables, seating.limits, seating.revisit_weight):
         seating = Seating(problem)

@@ -90,7 +90,7 @@ def fewest_revisits(
 ) -> bool:
     """Repair balanced free-round ``tables`` in place to the fewest weighted revisits, still
     balanced. Returns whether anything changed."""
-    travellers = [i for i in range(problem.n_people) if weights[i] > 0]
+    travellers = [i for i in range(problem.n_people) if not problem.is_stayer[i]]
     if not tables or not travellers:
         return False
     stayer_counts = problem.stayer_counts
@@ -104,17 +104,50 @@ def fewest_revisits(
         sizes.append(counts)
     tours = _Tours(tables, travellers, weights, visited, seatable, limits.low, limits.high, sizes)
     allowance = revisit_allowance(problem, limits)
-    if all(tours.cost(p) == weights[p] * allowance[p] for p in travellers):
-        return False  # everyone at their own fewest: nothing can be better
-    while _cancel_cheaper_cycle(tours):
-        pass
-    _balance_rounds(tours)
-    return True
+    changed = False
+    for _ in range(2):  # fixing loads can open cheaper cycles again
+        # At everyone's own fewest, no multiset can be cheaper.
+        if any(tours.cost(p) > weights[p] * allowance[p] for p in travellers):
+            while _cancel_cheaper_cycle(tours):
+                changed = True
+        fixed_loads = False
+        while _fix_one_load(tours):
+            changed = fixed_loads = True
+        if not fixed_loads:
+            break
+    if _unbalanced(tours) is not None:
+        _balance_rounds(tours)
+        changed = True
+    return changed
 
 
 # -- step 1: cheapest multisets -------------------------------------------------------------------
 
 Move = tuple[int, int, int]  # (from table, to table, person); person -1 is load slack
+Edge = tuple[int, int, int, int]  # (from table, to table, cost, person)
+
+
+def _apply(tours: _Tours, moves: Sequence[Move]) -> list[tuple[int, int, int]] | None:
+    """Make the moves (slack ones need nothing); None, with nothing changed, if a traveller
+    no longer sits at a move's table (the same one moved twice)."""
+    undo: list[tuple[int, int, int]] = []
+    for source, target, person in moves:
+        if person < 0:
+            continue
+        rounds = [r for r in range(tours.n_free) if tours.tables[r][person] == source]
+        if not rounds:
+            _undo(tours, undo)
+            return None
+        # Take the placement from the round where that table is fullest and the other emptiest.
+        rnd = max(rounds, key=lambda r: tours.sizes[r][source] - tours.sizes[r][target])
+        undo.append((rnd, person, source))
+        tours.place(rnd, person, target)
+    return undo
+
+
+def _undo(tours: _Tours, undo: list[tuple[int, int, int]]) -> None:
+    for rnd, person, source in reversed(undo):
+        tours.place(rnd, person, source)
 
 
 def _cancel_cheaper_cycle(tours: _Tours) -> bool:
@@ -124,24 +157,74 @@ def _cancel_cheaper_cycle(tours: _Tours) -> bool:
         return False
     people = {person for _, _, person in cycle if person >= 0}
     before = sum(tours.cost(p) for p in people)
-    undo: list[tuple[int, int, int]] = []
-    for source, target, person in cycle:
-        if person < 0:
-            continue
-        rounds = [r for r in range(tours.n_free) if tours.tables[r][person] == source]
-        if not rounds:
-            break
-        # Take the placement from the round where that table is fullest and the other emptiest.
-        rnd = max(rounds, key=lambda r: tours.sizes[r][source] - tours.sizes[r][target])
-        undo.append((rnd, person, source))
-        tours.place(rnd, person, target)
-    else:
-        if sum(tours.cost(p) for p in people) < before:
-            return True
+    undo = _apply(tours, cycle)
+    if undo is None:
+        return False
+    if sum(tours.cost(p) for p in people) < before:
+        return True
     # The cycle moved one traveller twice in ways that do not add up; give up on it.
-    for rnd, person, source in reversed(undo):
-        tours.place(rnd, person, source)
+    _undo(tours, undo)
     return False
+
+
+def _fix_one_load(tours: _Tours) -> bool:
+    """Bring one table's seat-round load into range by the cheapest chain of moves (from a
+    table over its most to one with room, or to one under its least from one with some to
+    spare); False when every load is in range."""
+    n_tables = len(tours.low)
+    n_free = tours.n_free
+    loads = [tours.load(t) for t in range(n_tables)]
+    seatable = set(tours.seatable)
+    for table in range(n_tables):
+        if loads[table] > n_free * tours.high:
+            sources = {table}
+            targets = {t for t in seatable if loads[t] < n_free * tours.high}
+        elif loads[table] < n_free * tours.low[table]:
+            sources = {t for t in range(n_tables) if loads[t] > n_free * tours.low[t]}
+            targets = {table}
+        else:
+            continue
+        path = _cheapest_path(tours, sources, targets)
+        # None cannot happen for a valid request; then the greedy seating stays.
+        return path is not None and _apply(tours, path) is not None
+    return False
+
+
+def _cheapest_path(tours: _Tours, sources: set[int], targets: set[int]) -> list[Move] | None:
+    n_tables = len(tours.low)
+    edges = [
+        (source, target, cost, person)
+        for (source, target), (cost, person) in _cheapest_moves(tours, n_tables).items()
+    ]
+    unreached = None
+    distance: list[int | None] = [0 if t in sources else unreached for t in range(n_tables)]
+    previous: list[Edge | None] = [None] * n_tables
+    for _ in range(n_tables - 1):
+        relaxed = False
+        for edge in edges:
+            source, target, cost, _person = edge
+            start = distance[source]
+            if start is None or target in sources:
+                continue
+            reach = distance[target]
+            if reach is None or start + cost < reach:
+                distance[target] = start + cost
+                previous[target] = edge
+                relaxed = True
+        if not relaxed:
+            break
+    reached = [t for t in targets if t not in sources and distance[t] is not None]
+    if not reached:
+        return None
+    node = min(reached, key=lambda t: (distance[t], t))
+    path: list[Move] = []
+    while node not in sources and len(path) < n_tables:
+        back = previous[node]
+        assert back is not None
+        path.append((back[0], back[1], back[3]))
+        node = back[0]
+    path.reverse()
+    return path
 
 
 def _negative_cycle(tours: _Tours) -> list[Move] | None:
@@ -236,23 +319,40 @@ def _unbalanced(tours: _Tours) -> tuple[int, int, int] | None:
 
 
 def _exchange_along_path(tours: _Tours, start: int, fuller: int, emptier: int) -> None:
-    """Move one seat at ``start`` from round ``fuller`` to round ``emptier``: follow travellers
-    who sit at the current table in ``fuller`` to their table in ``emptier`` until a table has
-    no unused one left (not ``start``: it has two more in ``fuller``), then swap their rounds."""
-    seated: dict[int, list[int]] = {}
+    """Move one seat at ``start`` from round ``fuller`` to round ``emptier``: the travellers
+    along the shortest path start -> ... -> end, each sitting at one table in ``fuller`` and the
+    next in ``emptier``, swap those two rounds' tables; ``end`` is a table with more people in
+    ``emptier`` (one exists: the path an Euler walk would take ends at one). Only start and end
+    change sizes, end within the range its two sizes spanned."""
+    outgoing: dict[int, list[int]] = {}
     for person in tours.travellers:
-        seated.setdefault(tours.tables[fuller][person], []).append(person)
-    path: list[int] = []
-    table = start
-    while seated.get(table):
-        person = seated[table].pop()
-        path.append(person)
-        table = tours.tables[emptier][person]
-    assert table != start
-    for person in path:
+        outgoing.setdefault(tours.tables[fuller][person], []).append(person)
+    came_by: dict[int, int] = {start: -1}
+    frontier = [start]
+    end = -1
+    while frontier and end < 0:
+        reached: list[int] = []
+        for table in frontier:
+            for person in outgoing.get(table, ()):
+                onward = tours.tables[emptier][person]
+                if onward in came_by:
+                    continue
+                came_by[onward] = person
+                reached.append(onward)
+                if tours.sizes[emptier][onward] > tours.sizes[fuller][onward]:
+                    end = onward
+                    break
+            if end >= 0:
+                break
+        frontier = reached
+    assert end >= 0
+    table = end
+    while table != start:
+        person = came_by[table]
         a, b = tours.tables[fuller][person], tours.tables[emptier][person]
         tours.tables[fuller][person], tours.tables[emptier][person] = b, a
+        table = a
     tours.sizes[fuller][start] -= 1
     tours.sizes[emptier][start] += 1
-    tours.sizes[fuller][table] += 1
-    tours.sizes[emptier][table] -= 1
+    tours.sizes[fuller][end] += 1
+    tours.sizes[emptier][end] -= 1

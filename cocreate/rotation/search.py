@@ -40,6 +40,10 @@ PASS_LOOKUPS_PER_SEAT = 4_000
 # Temperatures in cost units (one repeated meeting costs 1).
 START_TEMPERATURE = 0.7
 END_TEMPERATURE = 0.08
+# Most travellers in one exchange of two rounds' tables, and how often (in steps) one is tried
+# where a swap would do too.
+LONGEST_CHAIN = 8
+CHAIN_EVERY = 16
 # How often (in steps) the list of conflicted seats is rebuilt from scratch.
 REBUILD_EVERY = 4096
 
@@ -126,6 +130,7 @@ def _anneal(
     conflicted: list[tuple[int, int]] = []
     cooling = math.log(END_TEMPERATURE / START_TEMPERATURE)
     temperature = START_TEMPERATURE
+    random = rng.random  # int(random() * n) is a cheaper randrange(n)
     while work < budget and best_cost > target:
         step += 1
         if step % 256 == 0:
@@ -142,56 +147,53 @@ def _anneal(
             work += n_free * len(movable) * 8
             if not conflicted:
                 return cost, seating.snapshot(), True
-        rnd, person = conflicted[rng.randrange(len(conflicted))]
+        rnd, person = conflicted[int(random() * len(conflicted))]
         table_of = seating.table_of[rnd]
         own_table = table_of[person]
-        if n_free > 1 and step % 3 == 0:
-            # Exchange this round's table with another round's.
-            other = rng.randrange(n_free - 1)
+        chained = n_free > 1 and step % CHAIN_EVERY == 0
+        partner = UNSEATED
+        if not chained:
+            partner = _swap_partner(seating, rng, rnd, person)
+            # Where no swap keeps the visits (K = G-1), exchange rounds instead.
+            chained = partner == UNSEATED and n_free > 1
+        if chained:
+            # Exchange this round's table with another round's, along a chain of travellers.
+            other = int(random() * (n_free - 1))
             other += other >= rnd
-            other_table = seating.table_of[other][person]
-            if other_table == own_table:
+            chain = seating.exchange_chain(rng, rnd, other, person, LONGEST_CHAIN)
+            size = len(members[rnd][own_table])
+            if not chain:
+                work += 2 * size
                 continue
-            partner = seating.exchange_partner(rnd, other, person)
-            work += len(members[other][own_table]) + 2 * (
-                len(members[rnd][own_table]) + len(members[rnd][other_table])
-            )
-            if partner != UNSEATED:
-                delta = seating.swap_delta(rnd, person, partner)
-                seating.swap(rnd, person, partner)
-                delta += seating.swap_delta(other, person, partner)
-                if delta > 0 and rng.random() >= math.exp(-delta / temperature):
-                    seating.swap(rnd, person, partner)
+            if len(chain) == 2 and seating.table_of[other][chain[1]] == own_table:
+                # Two travellers who swap in both rounds, the common case: priced unmoved.
+                delta = seating.pair_exchange_delta(rnd, other, person, chain[1])
+                work += 4 * size
+                taken = delta <= 0 or rng.random() < math.exp(-delta / temperature)
+                if not taken:
                     continue
                 if delta > 0 and best_is_current:
-                    seating.swap(rnd, person, partner)
                     best = seating.snapshot()
                     best_is_current = False
-                    seating.swap(rnd, person, partner)
-                seating.swap(other, person, partner)
-                conflicted.append((other, person))
-            elif (
-                has_slack
-                and seating.can_move(rnd, person, other_table)
-                and seating.can_move(other, person, own_table)
-            ):
-                delta = seating.move_delta(rnd, person, other_table)
-                seating.move(rnd, person, other_table)
-                delta += seating.move_delta(other, person, own_table)
-                if delta > 0 and rng.random() >= math.exp(-delta / temperature):
-                    seating.move(rnd, person, own_table)
-                    continue
-                if delta > 0 and best_is_current:
-                    seating.move(rnd, person, own_table)
-                    best = seating.snapshot()
-                    best_is_current = False
-                    seating.move(rnd, person, other_table)
-                seating.move(other, person, own_table)
-                conflicted.append((other, person))
+                seating.swap(rnd, person, chain[1])
+                seating.swap(other, person, chain[1])
             else:
-                continue
+                delta = sum(seating.exchange(rnd, other, traveller) for traveller in chain)
+                work += 8 * len(chain) * size
+                taken = delta <= 0 or rng.random() < math.exp(-delta / temperature)
+                if not taken or (delta > 0 and best_is_current):
+                    for traveller in reversed(chain):
+                        seating.exchange(rnd, other, traveller)
+                    if not taken:
+                        continue
+                    best = seating.snapshot()
+                    best_is_current = False
+                    for traveller in chain:
+                        seating.exchange(rnd, other, traveller)
+            conflicted.extend((other, t) for t in chain if seating.conflict(other, t))
         else:
-            partner = movable[rng.randrange(len(movable))]
+            if partner == UNSEATED:
+                partner = movable[int(random() * len(movable))]
             partner_table = table_of[partner]
             if own_table == partner_table:
                 continue
@@ -221,3 +223,30 @@ def _anneal(
     if best_is_current:
         return cost, seating.snapshot(), False
     return best_cost, best, False
+
+
+def _swap_partner(seating: Seating, rng: random.Random, rnd: int, person: int) -> int:
+    """A random traveller of the round with whom person can swap without adding a revisit
+    (which is never taken): each goes to a table not sat at yet, or leaves a revisit for
+    another one. UNSEATED if a few tries find none. Golfers can swap with anyone."""
+    random = rng.random
+    if not seating.revisit_weight[person]:
+        return seating.travellers[int(random() * len(seating.travellers))]
+    own_table = seating.table_of[rnd][person]
+    visits = seating.visits
+    seen = visits[person]
+    leaves_revisit = seen[own_table] > 1
+    members = seating.members[rnd]
+    n_tables = seating.n_tables
+    for _ in range(3):
+        table = int(random() * n_tables)
+        group = members[table]
+        if group and (leaves_revisit or seen[table] == 0):
+            for _ in range(3):
+                partner = group[int(random() * len(group))]
+                partner_seen = visits[partner]
+                if seating.revisit_weight[partner] and (
+                    partner_seen[own_table] == 0 or partner_seen[table] > 1
+                ):
+                    return partner
+    return UNSEATED

@@ -56,6 +56,16 @@ def revisit_weights(problem: Problem) -> list[int]:
     ]
 
 
+def _extra(count: int) -> int:
+    """Repeats in a pair's count of meetings."""
+    return count - 1 if count > 1 else 0
+
+
+def _alone(count: int, step: int) -> int:
+    """Repeats added by one more (step 1) or one fewer (step -1) meeting, alone."""
+    return (count > 0) if step > 0 else -(count > 1)
+
+
 class Seating:
     """Free rounds of a plan plus the meeting/visit counts of all counted rounds."""
 
@@ -178,7 +188,7 @@ class Seating:
             room[best] -= 1
 
     def seat_given(self, rnd: int, tables: Sequence[int]) -> None:
-        """Seat a round exactly as given (balanced already)."""
+        """Seat a round exactly as given, balanced or not."""
         for person, table in enumerate(tables):
             self.seat(rnd, person, table)
 
@@ -188,21 +198,47 @@ class Seating:
         """Cost change of exchanging the tables of a and b (at different tables) in a round."""
         table_a = self.table_of[rnd][a]
         table_b = self.table_of[rnd][b]
-        row_a = self.meetings[a]
-        row_b = self.meetings[b]
-        delta = 0
-        for other in self.members[rnd][table_a]:
-            if other != a:
-                delta += (row_b[other] > 0) - (row_a[other] > 1)
-        for other in self.members[rnd][table_b]:
-            if other != b:
-                delta += (row_a[other] > 0) - (row_b[other] > 1)
-        delta *= REPEAT_COST
+        delta = REPEAT_COST * self._swap_repeats(rnd, a, b)
         visits_a = self.visits[a]
         visits_b = self.visits[b]
         delta += self.revisit_weight[a] * ((visits_a[table_b] > 0) - (visits_a[table_a] > 1))
         delta += self.revisit_weight[b] * ((visits_b[table_a] > 0) - (visits_b[table_b] > 1))
         return delta
+
+    def _swap_repeats(self, rnd: int, a: int, b: int) -> int:
+        row_a = self.meetings[a]
+        row_b = self.meetings[b]
+        delta = 0
+        for other in self.members[rnd][self.table_of[rnd][a]]:
+            if other != a:
+                delta += (row_b[other] > 0) - (row_a[other] > 1)
+        for other in self.members[rnd][self.table_of[rnd][b]]:
+            if other != b:
+                delta += (row_a[other] > 0) - (row_b[other] > 1)
+        return delta
+
+    def pair_exchange_delta(self, rnd: int, other: int, a: int, b: int) -> int:
+        """Cost change of a and b swapping tables in both rounds, where each sits in one round
+        where the other sits in the other round (visits stay). The two swaps' deltas add up,
+        except for people at a's or b's table in both rounds, whose count with a (and b)
+        changes twice: those are recounted."""
+        delta = self._swap_repeats(rnd, a, b) + self._swap_repeats(other, a, b)
+        table_a = self.table_of[rnd][a]
+        table_b = self.table_of[rnd][b]
+        there = self.table_of[other]
+        row_a = self.meetings[a]
+        row_b = self.meetings[b]
+        for here_step, table in ((-1, table_a), (1, table_b)):  # a leaves table_a, joins table_b
+            for person in self.members[rnd][table]:
+                away = there[person]
+                if person in (a, b) or away not in (table_a, table_b):
+                    continue
+                there_step = 1 if away == table_a else -1  # in the other round a joins table_a
+                for count, sign in ((row_a[person], 1), (row_b[person], -1)):
+                    first, second = sign * here_step, sign * there_step
+                    counted = _alone(count, first) + _alone(count, second)
+                    delta += _extra(count + first + second) - _extra(count) - counted
+        return REPEAT_COST * delta
 
     def can_move(self, rnd: int, person: int, table: int) -> bool:
         """Whether moving person to table keeps both tables within the balanced sizes."""
@@ -234,17 +270,71 @@ class Seating:
         self._reseat(rnd, a, table_b)
         self._reseat(rnd, b, table_a)
 
-    def exchange_partner(self, rnd: int, other: int, person: int) -> int:
-        """A traveller at person's ``other``-round table in ``rnd`` and at person's ``rnd``-round
-        table in ``other``: the two can swap in both rounds and keep every size and visit.
-        UNSEATED if there is none."""
+    def exchange_chain(
+        self, rng: random.Random, rnd: int, other: int, person: int, longest: int
+    ) -> list[int]:
+        """Travellers who can exchange their ``rnd`` and ``other`` tables together, starting
+        with person: each sits in ``rnd`` at the previous one's ``other``-round table, and the
+        last one's ``other``-round table is person's ``rnd``-round table (a closed chain keeps
+        every size), or has room for one more in ``rnd`` where person's has one to spare (an
+        open one, on uneven tables). Empty if none turns up within ``longest`` travellers."""
         here = self.table_of[rnd]
         there = self.table_of[other]
-        wanted = there[person]
-        for candidate in self.members[other][here[person]]:
-            if here[candidate] == wanted:
-                return candidate
-        return UNSEATED
+        start = here[person]
+        low = self.limits.low
+        high = self.limits.high
+        sizes_here = self.members[rnd]
+        sizes_there = self.members[other]
+        spare = len(sizes_here[start]) > low[start] and len(sizes_there[start]) < high
+        chain = [person]
+        table = there[person]
+        if table == start:
+            return []
+        while table != start:
+            if spare and len(sizes_here[table]) < high and len(sizes_there[table]) > low[table]:
+                return chain
+            if len(chain) == longest:
+                return []
+            onward = [p for p in sizes_here[table] if there[p] != table and p not in chain]
+            if not onward:
+                return []
+            closing = [p for p in onward if there[p] == start]
+            choices = closing or onward
+            successor = choices[int(rng.random() * len(choices))]
+            chain.append(successor)
+            table = there[successor]
+        return chain
+
+    def exchange(self, rnd: int, other: int, person: int) -> int:
+        """Swap person's tables of two rounds (visits stay); return the cost change."""
+        own = self.table_of[rnd][person]
+        away = self.table_of[other][person]
+        return self._shift(rnd, person, away) + self._shift(other, person, own)
+
+    def _shift(self, rnd: int, person: int, table: int) -> int:
+        """Move person to table (sizes unchecked) and return the cost change, in one pass."""
+        own = self.table_of[rnd][person]
+        row = self.meetings[person]
+        meetings = self.meetings
+        delta = 0
+        group = self.members[rnd][own]
+        group.remove(person)
+        for other in group:
+            delta -= row[other] > 1
+            row[other] -= 1
+            meetings[other][person] -= 1
+        group = self.members[rnd][table]
+        for other in group:
+            delta += row[other] > 0
+            row[other] += 1
+            meetings[other][person] += 1
+        group.append(person)
+        self.table_of[rnd][person] = table
+        visits = self.visits[person]
+        revisits = (visits[table] > 0) - (visits[own] > 1)
+        visits[own] -= 1
+        visits[table] += 1
+        return REPEAT_COST * delta + self.revisit_weight[person] * revisits
 
     def restore(self, tables: Sequence[Sequence[int]]) -> None:
         """Go back to an earlier snapshot."""
