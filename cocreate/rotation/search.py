@@ -39,11 +39,13 @@ LOOKUPS_PER_SECOND = 3_500_000
 PASS_LOOKUPS_PER_SEAT = 4_000
 # Temperatures in cost units (one repeated meeting costs 1).
 START_TEMPERATURE = 0.7
+RESTART_TEMPERATURE = 0.7
 END_TEMPERATURE = 0.08
 # Most travellers in one exchange of two rounds' tables, and how often (in steps) one is tried
 # where a swap would do too.
 LONGEST_CHAIN = 8
 CHAIN_EVERY = 16
+WANDER_EVERY = 7
 # How often (in steps) the list of conflicted seats is rebuilt from scratch.
 REBUILD_EVERY = 4096
 
@@ -94,10 +96,12 @@ def search(
     work = min(budget, pass_budget(seating))
     repeat = work < budget
     best_cost, best = cost, seating.snapshot()
+    first = True
     while True:
         found_cost, found, settled = _anneal(
-            seating, rng, cost=best_cost, target=target, budget=work, deadline=deadline
+            seating, rng, cost=best_cost, target=target, budget=work, deadline=deadline, first=first
         )
+        first = False
         if found_cost < best_cost:
             best_cost, best = found_cost, found
         if not repeat or settled or best_cost <= target or time.monotonic() > deadline:
@@ -113,6 +117,7 @@ def _anneal(
     target: int,
     budget: int,
     deadline: float,
+    first: bool,
 ) -> tuple[int, list[list[int]], bool]:
     """One pass: the best cost and tables found, and whether no seat is left in conflict."""
     n_free = seating.n_free
@@ -128,15 +133,16 @@ def _anneal(
     work = 0
     step = 0
     conflicted: list[tuple[int, int]] = []
-    cooling = math.log(END_TEMPERATURE / START_TEMPERATURE)
-    temperature = START_TEMPERATURE
+    start = START_TEMPERATURE if first else RESTART_TEMPERATURE
+    cooling = math.log(END_TEMPERATURE / start)
+    temperature = start
     random = rng.random  # int(random() * n) is a cheaper randrange(n)
     while work < budget and best_cost > target:
         step += 1
         if step % 256 == 0:
             if time.monotonic() > deadline:
                 break
-            temperature = START_TEMPERATURE * math.exp(cooling * work / budget)
+            temperature = start * math.exp(cooling * work / budget)
         if not conflicted or step % REBUILD_EVERY == 0:
             # Appending after each swap misses seats whose conflicts changed elsewhere.
             if time.monotonic() > deadline:
@@ -147,7 +153,11 @@ def _anneal(
             work += n_free * len(movable) * 8
             if not conflicted:
                 return cost, seating.snapshot(), True
-        rnd, person = conflicted[int(random() * len(conflicted))]
+        if step % WANDER_EVERY == 0:
+            # Now and then move someone without a conflict, to wander the plateau.
+            rnd, person = int(random() * n_free), movable[int(random() * len(movable))]
+        else:
+            rnd, person = conflicted[int(random() * len(conflicted))]
         table_of = seating.table_of[rnd]
         own_table = table_of[person]
         chained = n_free > 1 and step % CHAIN_EVERY == 0
@@ -237,16 +247,17 @@ def _swap_partner(seating: Seating, rng: random.Random, rnd: int, person: int) -
     seen = visits[person]
     leaves_revisit = seen[own_table] > 1
     members = seating.members[rnd]
-    n_tables = seating.n_tables
-    for _ in range(3):
-        table = int(random() * n_tables)
-        group = members[table]
-        if group and (leaves_revisit or seen[table] == 0):
-            for _ in range(3):
-                partner = group[int(random() * len(group))]
-                partner_seen = visits[partner]
-                if seating.revisit_weight[partner] and (
-                    partner_seen[own_table] == 0 or partner_seen[table] > 1
-                ):
-                    return partner
+    tables = [t for t, n in enumerate(seen) if (n == 0 or leaves_revisit) and members[t]]
+    if not tables:
+        return UNSEATED
+    group = members[tables[int(random() * len(tables))]]
+    table = seating.table_of[rnd][group[0]]
+    offset = int(random() * len(group))
+    for index in range(len(group)):
+        partner = group[(index + offset) % len(group)]
+        partner_seen = visits[partner]
+        if seating.revisit_weight[partner] and (
+            partner_seen[own_table] == 0 or partner_seen[table] > 1
+        ):
+            return partner
     return UNSEATED
