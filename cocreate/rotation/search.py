@@ -33,7 +33,7 @@ from cocreate.rotation.seating import REPEAT_COST, UNSEATED, Seating
 
 # Pair look-ups per second of time budget: about two thirds of what one core of a small
 # machine manages, so the deterministic work budget normally ends before the deadline.
-LOOKUPS_PER_SECOND = 3_500_000
+LOOKUPS_PER_SECOND = 2_000_000
 # Work of one pass of a small input, per traveller seat of the free rounds and person at its
 # table: a few thousand tries per seat.
 PASS_LOOKUPS_PER_SEAT = 4_000

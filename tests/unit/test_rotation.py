@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Mapping, Sequence
 from math import comb
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -398,6 +399,32 @@ def test_same_seed_same_plan_other_seed_other_plan(monkeypatch: pytest.MonkeyPat
     assert (
         plan_rotation(shuffled, 6, 6, stayers=stayers[::-1], seed=7, time_budget=1.0) == (plans[0])
     )
+
+
+def test_small_input_searches_pass_after_pass_until_the_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Passes far shorter than the work budget: a small input does not stop after the first
+    # one, and since it ends at the bound, the same seed still gives the same plan.
+    monkeypatch.setattr(rotation_search, "PASS_LOOKUPS_PER_SEAT", 20)
+    passes: list[int] = []
+    one_pass = rotation_search._anneal
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        passes.append(1)
+        return one_pass(*args, **kwargs)
+
+    monkeypatch.setattr(rotation_search, "_anneal", counted)
+    homes = uniform_homes(6, 3)
+    plans = []
+    for _ in range(2):
+        passes.clear()
+        plans.append(plan_rotation(homes, 6, 5, seed=1, time_budget=30.0))
+        assert len(passes) > 1
+    assert plans[0] == plans[1]
+    score = score_plan(plans[0], homes)
+    assert score.repeat_pairs == score.lower_bound_repeats
+    assert score.revisits == 0
 
 
 # -- re-planning -----------------------------------------------------------------------------
