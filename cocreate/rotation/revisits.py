@@ -7,27 +7,30 @@ round. So a seating is repaired in two steps:
 1. Tables per traveller. Moving one placement of a traveller from table v to table w moves one
    seat-round of load from v to w. Loads between K times the least and K times the most a
    table may seat are exactly those that K balanced rounds can have (step 2), so this is a
-   minimum-cost flow: the multisets are cheapest when no cycle of such moves (a unit may also
-   leave a table above its least load or enter one below its most) lowers the weighted
-   revisits. Cycles of negative cost are found by Bellman-Ford on the G tables and applied.
+   minimum-cost flow over the G tables: the multisets are cheapest when no cycle of such moves
+   lowers the weighted revisits (a unit may also stay at a table with room, or leave one with
+   load to spare). Cycles of negative cost are found by Bellman-Ford and applied; loads out of
+   range (a construction on uneven homes) are first brought in along cheapest paths.
 2. Rounds. Loads in range can be split into K balanced rounds (an equitable edge colouring of
    the traveller-table multigraph, de Werra): while a table seats too many in round a and at
-   least two fewer in round b, the travellers along an alternating path from it exchange
-   their round-a and round-b tables. Only the path's two end tables change sizes, and nobody's
-   multiset changes, so step 1 stays intact.
+   least two fewer in round b, the travellers along a shortest alternating path from it
+   exchange their round-a and round-b tables. Only the path's end tables change sizes, and
+   nobody's multiset changes, so step 1 stays intact.
 
-When K <= G-1 this always finds a plan without revisits if one exists; it leaves a seating
-that already has none untouched.
+So whenever K <= G-1 leaves a plan without revisits, this finds one; a seating that is already
+balanced with everyone at their own fewest revisits is left as it is.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from cocreate.rotation.problem import Problem
 from cocreate.rotation.sizes import SizeLimits
+
+Move = tuple[int, int, int]  # (from table, to table, cost): one placement of some traveller
+SLACK = -1  # the node of load that stays at a table with room or leaves one with load to spare
 
 
 def visited_tables(problem: Problem) -> list[set[int]]:
@@ -55,7 +58,8 @@ def revisit_allowance(problem: Problem, limits: SizeLimits) -> list[int]:
 
 @dataclass
 class _Tours:
-    """The free rounds as ``tables[round][person]``, with table sizes and seat-round loads."""
+    """The free rounds as ``tables[round][person]``, with table sizes and each traveller's
+    placements per table."""
 
     tables: list[list[int]]
     travellers: list[int]
@@ -65,22 +69,41 @@ class _Tours:
     low: tuple[int, ...]
     high: int
     sizes: list[list[int]]
+    placements: list[dict[int, int]]
 
     @property
     def n_free(self) -> int:
         return len(self.tables)
+
+    @property
+    def n_tables(self) -> int:
+        return len(self.low)
 
     def load(self, table: int) -> int:
         return sum(sizes[table] for sizes in self.sizes)
 
     def cost(self, person: int) -> int:
         """Weighted revisits: placements at a table sat at before or given already."""
-        counts = Counter(tables[person] for tables in self.tables)
-        fresh = sum(1 for table in counts if table not in self.visited[person])
+        seen = self.visited[person]
+        fresh = sum(1 for table in self.placements[person] if table not in seen)
         return self.weights[person] * (self.n_free - fresh)
 
+    def move_cost(self, person: int, source: int, target: int) -> int:
+        """Cost change of moving one of person's placements from source to target."""
+        weight = self.weights[person]
+        seen = self.visited[person]
+        placed = self.placements[person]
+        gain = weight if source in seen or placed[source] > 1 else 0
+        return (weight if target in seen or target in placed else 0) - gain
+
     def place(self, rnd: int, person: int, table: int) -> None:
-        self.sizes[rnd][self.tables[rnd][person]] -= 1
+        own = self.tables[rnd][person]
+        placed = self.placements[person]
+        placed[own] -= 1
+        if not placed[own]:
+            del placed[own]
+        placed[table] = placed.get(table, 0) + 1
+        self.sizes[rnd][own] -= 1
         self.sizes[rnd][table] += 1
         self.tables[rnd][person] = table
 
@@ -88,21 +111,28 @@ class _Tours:
 def fewest_revisits(
     problem: Problem, tables: list[list[int]], limits: SizeLimits, weights: Sequence[int]
 ) -> bool:
-    """Repair balanced free-round ``tables`` in place to the fewest weighted revisits, still
-    balanced. Returns whether anything changed."""
+    """Repair free-round ``tables`` in place: fewest weighted revisits, balanced rounds.
+    Returns whether anything changed."""
     travellers = [i for i in range(problem.n_people) if not problem.is_stayer[i]]
     if not tables or not travellers:
         return False
     stayer_counts = problem.stayer_counts
     seatable = [t for t in range(problem.n_tables) if limits.high > stayer_counts[t]]
-    visited = visited_tables(problem)
     sizes = []
     for round_tables in tables:
         counts = [0] * problem.n_tables
         for table in round_tables:
             counts[table] += 1
         sizes.append(counts)
-    tours = _Tours(tables, travellers, weights, visited, seatable, limits.low, limits.high, sizes)
+    placements: list[dict[int, int]] = [{} for _ in range(problem.n_people)]
+    for person in travellers:
+        for round_tables in tables:
+            table = round_tables[person]
+            placements[person][table] = placements[person].get(table, 0) + 1
+    visited = visited_tables(problem)
+    tours = _Tours(
+        tables, travellers, weights, visited, seatable, limits.low, limits.high, sizes, placements
+    )
     allowance = revisit_allowance(problem, limits)
     changed = False
     for _ in range(2):  # fixing loads can open cheaper cycles again
@@ -123,26 +153,39 @@ def fewest_revisits(
 
 # -- step 1: cheapest multisets -------------------------------------------------------------------
 
-Move = tuple[int, int, int]  # (from table, to table, person); person -1 is load slack
-Edge = tuple[int, int, int, int]  # (from table, to table, cost, person)
-
 
 def _apply(tours: _Tours, moves: Sequence[Move]) -> list[tuple[int, int, int]] | None:
-    """Make the moves (slack ones need nothing); None, with nothing changed, if a traveller
-    no longer sits at a move's table (the same one moved twice)."""
+    """Make each move with some traveller it costs that much for (slack ones need nothing);
+    None, with nothing changed, if none is left for one of them."""
     undo: list[tuple[int, int, int]] = []
-    for source, target, person in moves:
-        if person < 0:
+    used: set[int] = set()
+    for source, target, cost in moves:
+        if SLACK in (source, target):
             continue
-        rounds = [r for r in range(tours.n_free) if tours.tables[r][person] == source]
-        if not rounds:
+        found = _witness(tours, source, target, cost, used)
+        if found is None:
             _undo(tours, undo)
             return None
-        # Take the placement from the round where that table is fullest and the other emptiest.
-        rnd = max(rounds, key=lambda r: tours.sizes[r][source] - tours.sizes[r][target])
+        rnd, person = found
+        used.add(person)
         undo.append((rnd, person, source))
         tours.place(rnd, person, target)
     return undo
+
+
+def _witness(
+    tours: _Tours, source: int, target: int, cost: int, used: set[int]
+) -> tuple[int, int] | None:
+    """A traveller not moved yet whose placement at source costs ``cost`` to move to target,
+    and the round to move, where source is fullest and target emptiest."""
+    for person in tours.travellers:
+        if person in used or source not in tours.placements[person]:
+            continue
+        if tours.move_cost(person, source, target) == cost:
+            rounds = [r for r in range(tours.n_free) if tours.tables[r][person] == source]
+            rnd = max(rounds, key=lambda r: tours.sizes[r][source] - tours.sizes[r][target])
+            return rnd, person
+    return None
 
 
 def _undo(tours: _Tours, undo: list[tuple[int, int, int]]) -> None:
@@ -153,34 +196,22 @@ def _undo(tours: _Tours, undo: list[tuple[int, int, int]]) -> None:
 def _cancel_cheaper_cycle(tours: _Tours) -> bool:
     """Apply one cycle of placement moves that lowers the weighted revisits, if there is one."""
     cycle = _negative_cycle(tours)
-    if cycle is None:
-        return False
-    people = {person for _, _, person in cycle if person >= 0}
-    before = sum(tours.cost(p) for p in people)
-    undo = _apply(tours, cycle)
-    if undo is None:
-        return False
-    if sum(tours.cost(p) for p in people) < before:
-        return True
-    # The cycle moved one traveller twice in ways that do not add up; give up on it.
-    _undo(tours, undo)
-    return False
+    return cycle is not None and _apply(tours, cycle) is not None
 
 
 def _fix_one_load(tours: _Tours) -> bool:
     """Bring one table's seat-round load into range by the cheapest chain of moves (from a
     table over its most to one with room, or to one under its least from one with some to
     spare); False when every load is in range."""
-    n_tables = len(tours.low)
     n_free = tours.n_free
-    loads = [tours.load(t) for t in range(n_tables)]
+    loads = [tours.load(t) for t in range(tours.n_tables)]
     seatable = set(tours.seatable)
-    for table in range(n_tables):
+    for table in range(tours.n_tables):
         if loads[table] > n_free * tours.high:
             sources = {table}
             targets = {t for t in seatable if loads[t] < n_free * tours.high}
         elif loads[table] < n_free * tours.low[table]:
-            sources = {t for t in range(n_tables) if loads[t] > n_free * tours.low[t]}
+            sources = {t for t in range(tours.n_tables) if loads[t] > n_free * tours.low[t]}
             targets = {table}
         else:
             continue
@@ -191,18 +222,13 @@ def _fix_one_load(tours: _Tours) -> bool:
 
 
 def _cheapest_path(tours: _Tours, sources: set[int], targets: set[int]) -> list[Move] | None:
-    n_tables = len(tours.low)
-    edges = [
-        (source, target, cost, person)
-        for (source, target), (cost, person) in _cheapest_moves(tours, n_tables).items()
-    ]
-    unreached = None
-    distance: list[int | None] = [0 if t in sources else unreached for t in range(n_tables)]
-    previous: list[Edge | None] = [None] * n_tables
-    for _ in range(n_tables - 1):
+    edges = _cheapest_moves(tours)
+    distance: list[int | None] = [0 if t in sources else None for t in range(tours.n_tables)]
+    previous: list[Move | None] = [None] * tours.n_tables
+    for _ in range(tours.n_tables - 1):
         relaxed = False
         for edge in edges:
-            source, target, cost, _person = edge
+            source, target, cost = edge
             start = distance[source]
             if start is None or target in sources:
                 continue
@@ -216,46 +242,42 @@ def _cheapest_path(tours: _Tours, sources: set[int], targets: set[int]) -> list[
     reached = [t for t in targets if t not in sources and distance[t] is not None]
     if not reached:
         return None
-    node = min(reached, key=lambda t: (distance[t], t))
+    node = min(reached, key=lambda t: (distance[t] or 0, t))
     path: list[Move] = []
-    while node not in sources and len(path) < n_tables:
+    while node not in sources and len(path) < tours.n_tables:
         back = previous[node]
         assert back is not None
-        path.append((back[0], back[1], back[3]))
+        path.append(back)
         node = back[0]
     path.reverse()
     return path
 
 
 def _negative_cycle(tours: _Tours) -> list[Move] | None:
-    n_tables = len(tours.low)
-    slack = n_tables  # a node for load entering or leaving within the allowed range
-    moves = _cheapest_moves(tours, n_tables)
-    edges: list[tuple[int, int, int, int]] = [
-        (source, target, cost, person) for (source, target), (cost, person) in moves.items()
-    ]
+    n_tables = tours.n_tables
+    edges = _cheapest_moves(tours)
     n_free = tours.n_free
     # A unit that reaches a table with room may stay there; one with load to spare may pass
-    # a unit on that it did not receive.
+    # a unit on that it did not receive. The slack node is index n_tables below.
     seatable = set(tours.seatable)
     for table in range(n_tables):
         load = tours.load(table)
         if load < n_free * tours.high and table in seatable:
-            edges.append((table, slack, 0, -1))
+            edges.append((table, SLACK, 0))
         if load > n_free * tours.low[table]:
-            edges.append((slack, table, 0, -1))
-    distance = [0] * (n_tables + 1)
-    previous: list[tuple[int, int, int, int] | None] = [None] * (n_tables + 1)
-    changed = -1
+            edges.append((SLACK, table, 0))
+    distance = [0] * (n_tables + 1)  # index -1 is the slack node
+    previous: list[Move | None] = [None] * (n_tables + 1)
+    changed = n_tables
     for _ in range(n_tables + 1):
-        changed = -1
+        changed = n_tables
         for edge in edges:
-            source, target, cost, _person = edge
+            source, target, cost = edge
             if distance[source] + cost < distance[target]:
                 distance[target] = distance[source] + cost
                 previous[target] = edge
                 changed = target
-        if changed < 0:
+        if changed == n_tables:
             return None
     node = changed
     for _ in range(n_tables + 1):  # step back until surely on the cycle
@@ -267,7 +289,7 @@ def _negative_cycle(tours: _Tours) -> list[Move] | None:
     while True:
         back = previous[node]
         assert back is not None
-        cycle.append((back[0], back[1], back[3]))
+        cycle.append(back)
         node = back[0]
         if node == start:
             break
@@ -275,26 +297,51 @@ def _negative_cycle(tours: _Tours) -> list[Move] | None:
     return cycle
 
 
-def _cheapest_moves(tours: _Tours, n_tables: int) -> dict[tuple[int, int], tuple[int, int]]:
-    """For each pair of tables, the cheapest change of cost from moving one placement of some
-    traveller from the first to the second, and that traveller."""
-    best: dict[tuple[int, int], tuple[int, int]] = {}
-    seatable = tours.seatable
+def _cheapest_moves(tours: _Tours) -> list[Move]:
+    """For each pair of tables, the cheapest cost change of moving one placement of some
+    traveller from the first to the second. A move costs the traveller's weight, nothing or
+    minus it, so targets are gathered per source and cost as bit masks."""
+    n_tables = tours.n_tables
+    seatable = 0
+    for table in tours.seatable:
+        seatable |= 1 << table
+    by_cost: dict[int, list[int]] = {}
     for person in tours.travellers:
         weight = tours.weights[person]
         seen = tours.visited[person]
-        counts = Counter(tables[person] for tables in tours.tables)
-        adding = [weight if t in seen or counts[t] else 0 for t in range(n_tables)]
-        for source, count in counts.items():
+        placed = tours.placements[person]
+        taken = 0  # targets where one more placement is a revisit
+        for table in seen:
+            taken |= 1 << table
+        for table in placed:
+            taken |= 1 << table
+        fresh = seatable & ~taken
+        again = seatable & taken
+        for source, count in placed.items():
             gain = weight if source in seen or count > 1 else 0
-            for target in seatable:
-                if target != source:
-                    cost = adding[target] - gain
-                    key = (source, target)
-                    found = best.get(key)
-                    if found is None or cost < found[0]:
-                        best[key] = (cost, person)
-    return best
+            others = ~(1 << source)
+            for cost, targets in ((-gain, fresh), (weight - gain, again)):
+                targets &= others
+                if targets:
+                    masks = by_cost.get(cost)
+                    if masks is None:
+                        masks = by_cost[cost] = [0] * n_tables
+                    masks[source] |= targets
+    moves: list[Move] = []
+    for source in range(n_tables):
+        reached = 0
+        for cost in sorted(by_cost):
+            targets = by_cost[cost][source] & ~reached
+            reached |= targets
+            moves.extend((source, target, cost) for target in _bits(targets))
+    return moves
+
+
+def _bits(mask: int) -> Iterator[int]:
+    while mask:
+        low = mask & -mask
+        yield low.bit_length() - 1
+        mask ^= low
 
 
 # -- step 2: balanced rounds ----------------------------------------------------------------------
