@@ -31,9 +31,19 @@ def plan_rotation(
     ``homes`` sits at exactly one table per planned round; ``played`` rounds are returned exactly
     as given (they may lack late joiners and hold people who left); with ``return_home`` the last
     round is everyone at home; table sizes in the planned middle rounds have the smallest spread
-    the pinned stayers allow (at most 1 when possible). Within those rules the planner minimises
-    repeated meetings and table revisits. The same input and seed give the same plan as long as
-    the search is not cut short by the wall clock (see ``search.work_budget``).
+    the pinned stayers allow (at most 1 when possible); and no traveller sits at a table they
+    sat at before (home included) in a planned middle round, unless no plan can avoid it. With
+    at most G-1 middle rounds none is needed on even homes or homes one person apart with the
+    same stayers per table (a traveller from home h can sit at table h+k in middle round k).
+    Where played rounds, late joiners, people who left or moved home, or uneven stayers make
+    revisits unavoidable, there are as few as possible, and they fall first on the travellers
+    who joined late or moved home. Within those rules the planner minimises repeated meetings.
+    A social-golfer mixer (no stayers, no return home) has no topics at its tables: there only
+    repeats count.
+
+    The same input and seed give the same plan whenever the search ends at the counting bound
+    or at its work budget; a small input searches pass after pass until the bound or the time
+    budget, and only a plan cut short by the clock may differ (see ``search``).
     """
     started = time.monotonic()
     problem = validate(
@@ -65,7 +75,7 @@ def _seat_free_rounds(
     for rnd in range(seating.n_free):
         proposed = proposal[rnd] if proposal else None
         if proposed is None:
-            seating.seat_round(rnd, None, rng)
+            seating.seat_round(rnd, rng)
         else:
             seating.seat_given(rnd, proposed)
     # The greedy seating may leave revisits a rearrangement avoids, and the construction

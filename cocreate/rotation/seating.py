@@ -137,36 +137,17 @@ class Seating:
         self.table_of[rnd][person] = table
         self.visits[person][table] += 1
 
-    def seat_round(self, rnd: int, proposal: Sequence[int] | None, rng: random.Random) -> None:
-        """Seat stayers at home, travellers at their proposed table while it has room, and the
-        rest greedily at the table where they meet the fewest people again."""
+    def seat_round(self, rnd: int, rng: random.Random) -> None:
+        """Seat stayers at home and travellers one by one, in random order, at the table with
+        room where they meet the fewest people again (a table not sat at yet first)."""
         problem = self.problem
-        preferred = None
-        if proposal is not None:
-            preferred = [0] * self.n_tables
-            for table in proposal:
-                preferred[table] += 1
-        sizes = target_sizes(
-            self.limits, problem.n_people, preferred=preferred, rotation=rnd * 7 + 3
-        )
-        room = list(sizes)
+        room = target_sizes(self.limits, problem.n_people, rotation=rnd * 7 + 3)
         for person in range(problem.n_people):
             if problem.is_stayer[person]:
                 self.seat(rnd, person, problem.homes[person])
                 room[problem.homes[person]] -= 1
-        order = list(self.travellers)
-        rng.shuffle(order)
-        left: list[int] = []
-        if proposal is not None:
-            for person in order:
-                table = proposal[person]
-                if room[table] > 0:
-                    self.seat(rnd, person, table)
-                    room[table] -= 1
-                else:
-                    left.append(person)
-        else:
-            left = order
+        left = list(self.travellers)
+        rng.shuffle(left)
         table_of = self.table_of[rnd]
         for person in left:
             clashes = [0] * self.n_tables
