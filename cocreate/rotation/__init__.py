@@ -2,7 +2,7 @@
 
 No web framework or database here: an import-linter contract keeps this package pure.
 
-Usage (a doctest: ``make test`` runs it)::
+Usage (a doctest: tests/unit/test_usage_examples.py runs it)::
 
     >>> homes = {f"p{i}": i % 3 for i in range(9)}  # nine people, three home tables
     >>> rounds = plan_rotation(homes, 3, 3, seed=1)  # round 0 at home, one move, back home

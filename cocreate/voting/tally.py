@@ -4,7 +4,7 @@ Pure functions only: nothing from the web framework, the database or the rest of
 (an import-linter contract enforces this), so a ranking can be recomputed and audited from
 the stored ballots alone.
 
-Usage (a doctest: ``make test`` runs it)::
+Usage (a doctest: tests/unit/test_usage_examples.py runs it)::
 
     >>> result = tally("schulze", ["a", "b", "c"], [["b", "a"], ["c"]])
     >>> result.ranking  # tiers, best first; several ids in one tier tie
