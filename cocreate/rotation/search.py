@@ -1,16 +1,18 @@
 """Simulated annealing over the free rounds.
 
-A step picks a traveller who repeats a meeting or revisits a table in some round and tries one
-of three moves: swap them with a random traveller at another table of that round; on uneven
-tables, move them to another table of that round; or exchange their tables of this round and
-another one, together with a traveller who sits the other way round (or alone where sizes
-allow). The last move keeps everybody's tables, so it is the one that still works when every
+A step picks a traveller who repeats a meeting or revisits a table in some round (now and then
+any traveller, to wander across plateaus) and tries one of three moves: swap them with a
+traveller at another table of that round; on uneven tables, move them to another table of that
+round; or exchange their tables of this round and another one, along a chain of travellers
+who each sit where the previous one sits in the other round (two who sit the other way round,
+mostly). The exchange keeps everybody's tables, so it is the move that still works when every
 traveller has exactly as many new tables as rounds (K = G-1). A move is taken if the cost
 (repeats plus weighted revisits) does not grow, or with probability exp(-growth / temperature)
 if it does. A revisit weighs more than all repeats (see ``seating``), so its probability is 0:
-the search never leaves the fewest-revisit seating it starts from. Moves keep the balanced
-sizes, so the hard rules hold throughout; deltas are incremental, O(table size). (A tabu
-search on the same moves got stuck far above these results within Python's speed.)
+the search never leaves the fewest-revisit seating it starts from, and swap partners are drawn
+among those who keep the visits. Moves keep the balanced sizes, so the hard rules hold
+throughout; deltas are incremental, O(table size). (A tabu search on the same moves got stuck
+far above these results within Python's speed.)
 
 Budget: the search runs passes, each cooling from START to END temperature over a fixed amount
 of work counted in pair look-ups, until the cost reaches the counting bound (no plan can do
@@ -31,20 +33,21 @@ import time
 
 from cocreate.rotation.seating import REPEAT_COST, UNSEATED, Seating
 
-# Pair look-ups per second of time budget: about two thirds of what one core of a small
-# machine manages, so the deterministic work budget normally ends before the deadline.
+# Look-ups (as counted below, each move weighted by its cost) per second of time budget: about
+# two thirds of what one core of a small machine manages, so the deterministic work budget
+# normally ends before the deadline.
 LOOKUPS_PER_SECOND = 2_000_000
 # Work of one pass of a small input, per traveller seat of the free rounds and person at its
 # table: a few thousand tries per seat.
 PASS_LOOKUPS_PER_SEAT = 4_000
 # Temperatures in cost units (one repeated meeting costs 1).
 START_TEMPERATURE = 0.7
-RESTART_TEMPERATURE = 0.7
 END_TEMPERATURE = 0.08
 # Most travellers in one exchange of two rounds' tables, and how often (in steps) one is tried
 # where a swap would do too.
 LONGEST_CHAIN = 8
 CHAIN_EVERY = 16
+# How often (in steps) a seat without conflicts moves, so the search wanders a plateau.
 WANDER_EVERY = 7
 # How often (in steps) the list of conflicted seats is rebuilt from scratch.
 REBUILD_EVERY = 4096
@@ -96,12 +99,10 @@ def search(
     work = min(budget, pass_budget(seating))
     repeat = work < budget
     best_cost, best = cost, seating.snapshot()
-    first = True
     while True:
         found_cost, found, settled = _anneal(
-            seating, rng, cost=best_cost, target=target, budget=work, deadline=deadline, first=first
+            seating, rng, cost=best_cost, target=target, budget=work, deadline=deadline
         )
-        first = False
         if found_cost < best_cost:
             best_cost, best = found_cost, found
         if not repeat or settled or best_cost <= target or time.monotonic() > deadline:
@@ -117,7 +118,6 @@ def _anneal(
     target: int,
     budget: int,
     deadline: float,
-    first: bool,
 ) -> tuple[int, list[list[int]], bool]:
     """One pass: the best cost and tables found, and whether no seat is left in conflict."""
     n_free = seating.n_free
@@ -133,16 +133,15 @@ def _anneal(
     work = 0
     step = 0
     conflicted: list[tuple[int, int]] = []
-    start = START_TEMPERATURE if first else RESTART_TEMPERATURE
-    cooling = math.log(END_TEMPERATURE / start)
-    temperature = start
+    cooling = math.log(END_TEMPERATURE / START_TEMPERATURE)
+    temperature = START_TEMPERATURE
     random = rng.random  # int(random() * n) is a cheaper randrange(n)
     while work < budget and best_cost > target:
         step += 1
         if step % 256 == 0:
             if time.monotonic() > deadline:
                 break
-            temperature = start * math.exp(cooling * work / budget)
+            temperature = START_TEMPERATURE * math.exp(cooling * work / budget)
         if not conflicted or step % REBUILD_EVERY == 0:
             # Appending after each swap misses seats whose conflicts changed elsewhere.
             if time.monotonic() > deadline:
@@ -154,7 +153,6 @@ def _anneal(
             if not conflicted:
                 return cost, seating.snapshot(), True
         if step % WANDER_EVERY == 0:
-            # Now and then move someone without a conflict, to wander the plateau.
             rnd, person = int(random() * n_free), movable[int(random() * len(movable))]
         else:
             rnd, person = conflicted[int(random() * len(conflicted))]
@@ -238,7 +236,7 @@ def _anneal(
 def _swap_partner(seating: Seating, rng: random.Random, rnd: int, person: int) -> int:
     """A random traveller of the round with whom person can swap without adding a revisit
     (which is never taken): each goes to a table not sat at yet, or leaves a revisit for
-    another one. UNSEATED if a few tries find none. Golfers can swap with anyone."""
+    another one. UNSEATED if the table drawn has none. Golfers can swap with anyone."""
     random = rng.random
     if not seating.revisit_weight[person]:
         return seating.travellers[int(random() * len(seating.travellers))]
