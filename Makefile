@@ -17,7 +17,7 @@ export UV_CACHE_DIR ?= $(CURDIR)/.cache/uv
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 UV_SYNC := $(UV) sync --locked --python $(PYTHON)
 
-.PHONY: run test lint browser-deps translations upgrade test-latest bench-deps
+.PHONY: run test lint browser-deps translations upgrade test-latest bench-deps cluster-deps run-cluster
 
 $(UV): requirements/uv.txt
 	$(PYTHON) -m venv $(TOOLS)
@@ -28,9 +28,13 @@ $(VENV)/.installed-app: uv.lock pyproject.toml | $(UV)
 	$(UV_SYNC) --inexact
 	touch $@
 
+$(VENV)/.installed-cluster: uv.lock pyproject.toml | $(UV)
+	$(UV_SYNC) --inexact --extra cluster
+	touch $@ $(VENV)/.installed-app
+
 $(VENV)/.installed-test: uv.lock pyproject.toml | $(UV)
 	$(UV_SYNC) --extra test --extra bench
-	touch $@ $(VENV)/.installed-app
+	touch $@ $(VENV)/.installed-app $(VENV)/.installed-cluster
 
 run: $(VENV)/.installed-app
 	$(VENV)/bin/cocreate db upgrade
@@ -40,13 +44,27 @@ run: $(VENV)/.installed-app
 browser-deps:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
+# Several workers on this machine (docs/deploy.md): Redis, HAProxy and PostgreSQL from Debian,
+# each installed only if missing. Installing them may also start their system services.
+cluster-deps:
+	@missing=""; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing="$$missing haproxy"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	[ -z "$$missing" ] || { $(SUDO) apt-get update && $(SUDO) apt-get install -y $$missing; }
+
+# Redis, a throwaway PostgreSQL, 2 workers and HAProxy on 127.0.0.1 (HAProxy on PORT), with
+# the sample workshop; Ctrl+C stops all of it and removes the database.
+run-cluster: $(VENV)/.installed-cluster cluster-deps
+	$(VENV)/bin/python deploy/localcluster.py --port $(PORT) --worker $(WORKER)
+
 lint: $(VENV)/.installed-test
-	$(VENV)/bin/ruff check cocreate tests bench
-	$(VENV)/bin/ruff format --check cocreate tests bench
+	$(VENV)/bin/ruff check cocreate tests bench deploy
+	$(VENV)/bin/ruff format --check cocreate tests bench deploy
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy
 
-test: $(VENV)/.installed-test browser-deps bench/phones/node_modules/.installed lint
+test: $(VENV)/.installed-test browser-deps cluster-deps bench/phones/node_modules/.installed lint
 	$(VENV)/bin/pytest
 
 # The newest releases pyproject.toml allows, without the lock, in a venv of their own: run it

@@ -18,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from cocreate import csrf, i18n, live, migrations, security_headers
 from cocreate.db import db
 from cocreate.extensions import socketio
+from cocreate.live import cluster
 
 # Socket.IO payloads are small JSON objects; a cap keeps a misbehaving client from sending
 # megabytes that would be parsed before any validation runs.
@@ -35,8 +36,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     private_folder(Path(app.instance_path))
     app.config.update(
         SECRET_KEY=os.environ.get("COCREATE_SECRET_KEY"),
-        SQLALCHEMY_DATABASE_URI=os.environ.get("DATABASE_URL")
+        SQLALCHEMY_DATABASE_URI=database_url(os.environ.get("DATABASE_URL"))
         or f"sqlite:///{Path(app.instance_path) / 'cocreate.sqlite3'}",
+        # Several workers: Socket.IO's message queue (a redis:// URL) carries every push to
+        # every worker, and the rate limits count in one shared store. Empty and memory://,
+        # the defaults, are the single process (docs/deploy.md).
+        MESSAGE_QUEUE=os.environ.get("COCREATE_MESSAGE_QUEUE", ""),
+        RATELIMIT_STORAGE_URI=os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Redis down: each worker counts on its own meanwhile, rather than refusing every join.
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
         # The address phones use to reach this server; `cocreate serve` sets it to the LAN
         # address (or --public-url). Empty means: the address the request came in on.
         PUBLIC_URL=os.environ.get("COCREATE_PUBLIC_URL", ""),
@@ -55,6 +63,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(app)
     sqlite_file = sqlite_path(str(app.config["SQLALCHEMY_DATABASE_URI"]), app.instance_path)
@@ -70,14 +79,28 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
             app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies
         )
+    # Every statement keeps its row count: the services count rows of conditional writes
+    # (INSERT ... SELECT ticks the voter roll only if eligible), and on PostgreSQL SQLAlchemy
+    # otherwise reports -1 for an INSERT once psycopg's cursor is closed.
+    engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    engine_options["execution_options"] = {
+        "preserve_rowcount": True,
+        **engine_options.get("execution_options", {}),
+    }
+    if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
+        # A server database restarted under us: test each pooled connection before use.
+        engine_options.setdefault("pool_pre_ping", True)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     db.init_app(app)
     migrations.init_app(app)
     i18n.init_app(app)
     security_headers.init_app(app)  # CSP, frame-ancestors, Referrer-Policy, nosniff, HSTS
     csrf.init_app(app)  # a token in every form that changes something (cocreate/csrf.py)
+    queue = str(app.config["MESSAGE_QUEUE"] or "")
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],
+        **({"client_manager": cluster.client_manager(queue)} if queue else {}),
         max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
         # Phones on venue Wi-Fi drop often: notice quickly, reconnect on their own.
         ping_interval=10,
@@ -103,6 +126,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         with app.app_context():
             migrations.upgrade_database()
     return app
+
+
+def database_url(url: str | None) -> str | None:
+    """DATABASE_URL with PostgreSQL's plain forms (``postgres://``, ``postgresql://``, which
+    SQLAlchemy would open with psycopg2) sent to psycopg 3, the driver cocreate installs."""
+    if not url:
+        return url
+    for plain in ("postgres://", "postgresql://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
 
 
 def trusted_proxies(value: object) -> int:

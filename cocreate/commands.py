@@ -9,7 +9,7 @@ import struct
 from pathlib import Path
 
 import click
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 
 from cocreate.app import create_app
 from cocreate.db import db
@@ -47,9 +47,22 @@ def cli() -> None:
     help="Number of reverse proxies in front that set X-Forwarded-For (default: "
     "$COCREATE_TRUSTED_PROXIES or 0, trust no forwarded header).",
 )
+@click.option(
+    "--message-queue",
+    default=None,
+    metavar="URL",
+    help="Redis URL shared by several workers behind a balancer, e.g. redis://127.0.0.1:6379/0 "
+    "(default: $COCREATE_MESSAGE_QUEUE or none, one process; see docs/deploy.md).",
+)
 @click.option("--sample", is_flag=True, help="Load the sample workshop if there is none yet.")
 def serve(
-    host: str, port: int, worker: str, public_url: str, trusted_proxies: int | None, sample: bool
+    host: str,
+    port: int,
+    worker: str,
+    public_url: str,
+    trusted_proxies: int | None,
+    message_queue: str | None,
+    sample: bool,
 ) -> None:
     """Start the real-time server. Prints the organiser page; with --sample on a first run,
     also the new sample workshop's links."""
@@ -57,7 +70,12 @@ def serve(
     config: dict[str, object] = {"ASYNC_MODE": worker, "PUBLIC_URL": base_url, "PLANNER": "process"}
     if trusted_proxies is not None:
         config["TRUSTED_PROXIES"] = trusted_proxies
-    app = create_app(config)
+    if message_queue is not None:
+        config["MESSAGE_QUEUE"] = message_queue
+    try:
+        app = create_app(config)
+    except ValueError as error:  # a malformed setting: say which, without a traceback
+        raise click.ClickException(str(error)) from None
     if base_url.startswith("https://") and not int(app.config["TRUSTED_PROXIES"]):
         click.echo(
             "Note: X-Forwarded-For is not trusted. Behind a reverse proxy, pass "
@@ -77,11 +95,20 @@ def serve(
     others = [a for a in lan_addresses() if a not in base_url] if not public_url else []
     if host in ("0.0.0.0", "::") and others:
         click.echo(f"(This machine also answers on {', '.join(others)}.)")
-    click.echo(f"Serving on {host}:{port} with the {worker} worker. Stop with Ctrl+C.")
+    queue = app.config["MESSAGE_QUEUE"]
+    shared = f", sharing pushes through {_without_password(queue)}" if queue else ""
+    click.echo(f"Serving on {host}:{port} with the {worker} worker{shared}. Stop with Ctrl+C.")
     from cocreate.extensions import socketio
 
     options = {"max_size": EVENTLET_MAX_CONNECTIONS} if worker == "eventlet" else {}
     socketio.run(app, host=host, port=port, log_output=False, **options)
+
+
+def _without_password(url: str) -> str:
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: say only its scheme
+        return url.split(":", 1)[0] + "://…"
 
 
 @cli.command("import")

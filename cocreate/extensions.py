@@ -6,6 +6,7 @@ from flask_socketio import SocketIO
 
 socketio = SocketIO()
 
-# Per client address, for logins and joins; the in-memory counter suits the one-process
-# server. Behind several workers set RATELIMIT_STORAGE_URI (e.g. redis://) to share one count.
-limiter = Limiter(key_func=get_remote_address, storage_uri="memory://")
+# Per client address, for logins and joins. The storage comes from the app's
+# RATELIMIT_STORAGE_URI: memory:// (the default) suits the one-process server; behind several
+# workers a redis:// URL makes them share one count (docs/deploy.md).
+limiter = Limiter(key_func=get_remote_address)

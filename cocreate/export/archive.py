@@ -12,7 +12,7 @@ from typing import Any, Final
 
 from cocreate.export.data import Choice, WorkshopExport
 from cocreate.export.results_csv import plain_number
-from cocreate.voting.explain import describe_comparison, method_sentence
+from cocreate.voting.explain import describe_comparison, method_sentence, score_label
 
 ARCHIVE_FORMAT: Final = "cocreate-workshop"
 ARCHIVE_VERSION: Final = 1
@@ -104,12 +104,14 @@ def workshop_archive(export: WorkshopExport) -> dict[str, Any]:
             "min_ballots": export.turnout.min_ballots,
             "codes_printed": export.turnout.codes_printed,
             "codes_used": export.turnout.codes_used,
+            "paper_ballots": export.turnout.paper_ballots,
         },
         "results": {
             "method": results.method,
             "method_sentence": method_sentence(
                 results.method, len(export.challenges), export.language
             ),
+            "score_unit": score_label(results.method, export.language),
             "ranking": [
                 {
                     "rank": row.rank,

@@ -137,6 +137,7 @@ def build_export(workshop: Workshop, *, include_names: bool = False) -> Workshop
             min_ballots=workshop.min_ballots,
             codes_printed=codes.printed if codes else None,
             codes_used=codes.used if codes else None,
+            paper_ballots=counted.paper,
         ),
         results=_results(workshop, outcome, challenge_ref, ballots),
         names_included=include_names,

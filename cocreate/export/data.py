@@ -105,6 +105,8 @@ class TurnoutData:
     # With voter codes only: how many were printed, and how many ballots spent one.
     codes_printed: int | None = None
     codes_used: int | None = None
+    # Of the ballots, how many the facilitator entered from paper (counted in voted too).
+    paper_ballots: int = 0
 
 
 @dataclass(frozen=True)

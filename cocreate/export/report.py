@@ -14,8 +14,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from cocreate.export.data import WorkshopExport
 from cocreate.export.results_csv import plain_number
-from cocreate.export.texts import long_date, texts_for, voting_mode
-from cocreate.voting.explain import describe_comparison, method_sentence
+from cocreate.export.texts import long_date, paper_sentence, texts_for, voting_mode
+from cocreate.voting.explain import describe_comparison, method_sentence, score_label
 
 TEMPLATES: Final = Path(__file__).resolve().parent.parent / "templates" / "export"
 
@@ -95,6 +95,10 @@ def results_report(export: WorkshopExport) -> str:
         voting_mode=voting_mode(
             export.vote.voter_codes, turnout.codes_printed, turnout.codes_used, export.language
         ),
+        paper_sentence=paper_sentence(turnout.paper_ballots, export.language)
+        if turnout.paper_ballots
+        else None,
+        score_label=score_label(export.results.method, export.language),
         method_sentence=method_sentence(
             export.results.method, len(export.challenges), export.language
         ),

@@ -139,8 +139,9 @@ def _check_references(data: Mapping[str, Any]) -> None:
         for challenge_id in ballot["choice"]:
             _member(int(challenge_id), challenges, "ballots[].choice")
     voted = data["turnout"]["voted"]
-    if not isinstance(voted, int) or not 0 <= voted <= len(people):
-        raise ValueError(f"turnout.voted must be 0 to {len(people)}, found {voted!r}")
+    paper = _count(data["turnout"].get("paper_ballots"))
+    if not isinstance(voted, int) or not paper <= voted <= len(people) + paper:
+        raise ValueError(f"turnout.voted must be {paper} to {len(people) + paper}, found {voted!r}")
     _count(data["turnout"].get("codes_printed"))
     _count(data["turnout"].get("codes_used"))
 
@@ -185,6 +186,7 @@ def _restore_state(workshop: Workshop, data: Mapping[str, Any]) -> None:
     # The codes themselves were deleted when the vote closed; their counts are restored.
     workshop.voter_codes_printed = _count(data["turnout"].get("codes_printed"))
     workshop.voter_codes_used = _count(data["turnout"].get("codes_used"))
+    workshop.paper_ballots = _count(data["turnout"].get("paper_ballots"))
     for round_, archived in zip(workshop.rounds, data["rounds"], strict=True):
         round_.started_at = _time(archived["started_at"])
         round_.ended_at = _time(archived["ended_at"])
@@ -251,7 +253,8 @@ def _restore_state(workshop: Workshop, data: Mapping[str, Any]) -> None:
     )
     # The archive keeps how many voted, never who: the roll is refilled with people drawn at
     # random (present ones first), so turnout counts right and says nothing about anyone.
-    voted = data["turnout"]["voted"]
+    # Paper ballots stand for people who joined no list: only the phones' voters are on it.
+    voted = data["turnout"]["voted"] - _count(data["turnout"].get("paper_ballots"))
     present = [p for p in people if p.present]
     voters = secrets.SystemRandom().sample(present if voted <= len(present) else people, voted)
     db.session.add_all(VoterRollEntry(workshop_id=workshop.id, participant_id=p.id) for p in voters)

@@ -1,4 +1,5 @@
-"""The ranked result as CSV: rank, challenge, score and the tables it came from."""
+"""The ranked result as CSV: rank, challenge, score, the tables it came from, and what the score
+counts under the workshop's method ("Borda points", "Schulze: pairwise wins"...)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ import csv
 import io
 
 from cocreate.export.data import WorkshopExport
+from cocreate.voting.explain import score_label
 
-CSV_HEADER = ["rank", "challenge", "score", "tables"]
+CSV_HEADER = ["rank", "challenge", "score", "tables", "score_unit"]
 
 # A spreadsheet reads a cell that starts with one of these as a formula (OWASP, "CSV Injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -44,6 +46,7 @@ def results_csv(export: WorkshopExport) -> str:
     buffer = io.StringIO()
     writer = _SafeWriter(buffer)
     writer.writerow(list(CSV_HEADER))
+    unit = score_label(export.results.method, export.language)
     for row in export.results.rows:
         challenge = export.challenge(row.challenge)
         writer.writerow(
@@ -52,6 +55,7 @@ def results_csv(export: WorkshopExport) -> str:
                 challenge.text,
                 plain_number(row.score),
                 "; ".join(export.challenge_tables(challenge)),
+                unit,
             ]
         )
     return buffer.getvalue()

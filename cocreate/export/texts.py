@@ -28,7 +28,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "codes_printed": "Stemmekoder trykt",
         "codes_used": "Stemmekoder brugt",
         "ranking": "Prioriteret liste",
-        "chart_title": "Point pr. udfordring",
+        "chart_title": "{score} pr. udfordring",
         "rank": "Plads",
         "challenge": "Udfordring",
         "score": "Point",
@@ -53,6 +53,15 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "voted": "Har stemt",
         "eligible": "Stemmeberettigede",
         "ballots": "Stemmesedler",
+        "paper_ballots": "Heraf indtastet fra papir",
+        "paper_sentence": (
+            "{count} af stemmesedlerne blev indtastet af facilitatoren fra papirstemmesedler, for "
+            "deltagere uden telefon; de er talt med som alle andre."
+        ),
+        "paper_sentence_one": (
+            "1 af stemmesedlerne blev indtastet af facilitatoren fra en papirstemmeseddel, for en "
+            "deltager uden telefon; den er talt med som alle andre."
+        ),
         "min_ballots": "Mindste antal stemmesedler for at vise resultatet",
         "pairwise_explained": (
             "Hver celle er antallet af stemmesedler, der satte rækkens udfordring over kolonnens."
@@ -80,7 +89,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "codes_printed": "Voter codes printed",
         "codes_used": "Voter codes used",
         "ranking": "Ranking",
-        "chart_title": "Score per challenge",
+        "chart_title": "{score} per challenge",
         "rank": "Rank",
         "challenge": "Challenge",
         "score": "Score",
@@ -105,6 +114,15 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "voted": "Voted",
         "eligible": "Eligible",
         "ballots": "Ballots",
+        "paper_ballots": "Of these, entered from paper",
+        "paper_sentence": (
+            "{count} of the ballots were entered by the facilitator from paper ballots, for "
+            "participants without a phone; they are counted like all others."
+        ),
+        "paper_sentence_one": (
+            "1 of the ballots was entered by the facilitator from a paper ballot, for a "
+            "participant without a phone; it is counted like all others."
+        ),
         "min_ballots": "Fewest ballots for results to be shown",
         "pairwise_explained": (
             "Each cell counts the ballots that ranked the row's challenge above the column's."
@@ -127,6 +145,14 @@ def long_date(day: date, language: str) -> str:
     words = texts_for(language)
     month = words["months"].split()[day.month - 1]
     return words["date"].format(day=day.day, month=month, year=day.year)
+
+
+def paper_sentence(count: int, language: str) -> str:
+    """How many ballots the facilitator entered from paper, in a sentence."""
+    words = texts_for(language)
+    return (
+        words["paper_sentence_one"] if count == 1 else words["paper_sentence"].format(count=count)
+    )
 
 
 def voting_mode(voter_codes: bool, printed: int | None, used: int | None, language: str) -> str:

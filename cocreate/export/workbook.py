@@ -16,7 +16,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cocreate.export.data import ChallengeData, WorkshopExport
 from cocreate.export.results_csv import plain_number
-from cocreate.export.texts import texts_for, voting_mode
+from cocreate.export.texts import paper_sentence, texts_for, voting_mode
+from cocreate.voting.explain import score_label
 
 SHEETS: Final = (
     "Ranking",
@@ -44,7 +45,13 @@ def results_workbook(export: WorkshopExport) -> bytes:
 
     _fill(
         ranking,
-        [words["rank"], words["challenge"], words["score"], words["tables"], words["tied"]],
+        [
+            words["rank"],
+            words["challenge"],
+            score_label(export.results.method, export.language),
+            words["tables"],
+            words["tied"],
+        ],
         [
             [
                 row.rank,
@@ -116,6 +123,12 @@ def results_workbook(export: WorkshopExport) -> bytes:
                     [words["codes_used"], export.turnout.codes_used],
                 ]
                 if export.vote.voter_codes
+                else []
+            ),
+            [words["paper_ballots"], export.turnout.paper_ballots],
+            *(
+                [[paper_sentence(export.turnout.paper_ballots, export.language)]]
+                if export.turnout.paper_ballots
                 else []
             ),
         ],

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from cocreate.extensions import socketio
+from cocreate.live.cluster import RoomDisconnectingRedisManager
 from cocreate.live.rooms import co_facilitator_room, facilitator_key_room, tablet_link_room
 
 
@@ -30,6 +31,9 @@ def _disconnect(room: str) -> None:
     is refused (common.js), so it says its link is no longer valid."""
     server = socketio.server
     if server is None:
+        return
+    if isinstance(server.manager, RoomDisconnectingRedisManager):
+        server.manager.disconnect_room(room)  # members on every worker (cocreate.live.cluster)
         return
     for sid, _eio_sid in list(server.manager.get_participants("/", room)):
         server.disconnect(sid, namespace="/")

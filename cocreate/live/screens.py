@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,13 +24,14 @@ from sqlalchemy import ColumnElement, Row, select
 
 from cocreate.collation import name_sort_key
 from cocreate.db import db
-from cocreate.i18n import LANGUAGES, _, current_language
-from cocreate.rotation import score_plan
+from cocreate.i18n import LANGUAGES, _, current_language, ngettext
+from cocreate.rotation import PlanScore, score_plan
 from cocreate.timeutil import to_epoch_ms, utcnow
 from cocreate.voting import codes as voter_codes
 from cocreate.voting import services as voting
 from cocreate.voting.explain import method_sentence
 from cocreate.workshop import services as workshop_services
+from cocreate.workshop import similarity
 from cocreate.workshop.models import CafeTable, Note, Participant, Seat, Workshop
 
 PHASES_WITH_SHORTLIST = ("consolidation", "voting", "results", "closed")
@@ -243,11 +245,21 @@ def _table_part(
     notes: list[dict[str, Any]],
     people: dict[int, Person],
 ) -> dict[str, Any]:
+    # Who holds each seated role here, so every phone at the table shows it and stops
+    # offering a role as soon as someone takes it.
+    holders: dict[str, str | None] = dict.fromkeys(SEATED_ROLES)
+    for person in sorted(people.values(), key=lambda p: p.id):
+        if person.home == table.id and person.role in holders and holders[person.role] is None:
+            holders[person.role] = person.name
     free_roles: list[str] = []
     if workshop.phase == "lobby":
-        taken = {p.role for p in people.values() if p.home == table.id}
-        free_roles = [r for r in SEATED_ROLES if r not in taken]
-    return {"seat": _table_brief(table), "notes": notes, "free_roles": free_roles}
+        free_roles = [r for r in SEATED_ROLES if holders[r] is None]
+    return {
+        "seat": _table_brief(table),
+        "notes": notes,
+        "roles": holders,
+        "free_roles": free_roles,
+    }
 
 
 def _personal(workshop: Workshop, state: LiveState, pid: int) -> dict[str, Any]:
@@ -309,6 +321,7 @@ def participant_screen(
             else None
         ),
         "free_roles": view["free_roles"] if personal["role"] == "member" else [],
+        "table_roles": view["roles"],
         "notes": [note | {"mine": note["id"] in personal["mine"]} for note in view["notes"]],
         "shortlist": view["shortlist"],
         "has_voted": has_voted,
@@ -339,6 +352,7 @@ def _waiting_screen(state: LiveState, pid: int) -> dict[str, Any]:
         "seat": home | {"at_home": True},
         "next_seat": None,
         "free_roles": [],
+        "table_roles": dict.fromkeys(SEATED_ROLES),
         "notes": [],
         "shortlist": [],
         "has_voted": False,
@@ -366,6 +380,7 @@ def tablet_screen(state: LiveState, table_id: int, *, language: str) -> dict[str
         "seat": view["seat"] | {"at_home": True},
         "next_seat": None,
         "free_roles": [],
+        "table_roles": view["roles"],
         "notes": [note | {"mine": True} for note in view["notes"]],
         "shortlist": view["shortlist"],
         "has_voted": False,
@@ -441,6 +456,7 @@ def facilitator_snapshot(
         "planning": workshop.plan_applied < workshop.plan_requested,
         "notes": [_note_info(n) for n in notes],
         "challenges": [_challenge_info(c) for c in workshop.challenges],
+        "look_alike": _look_alike(workshop, notes),
         "turnout": _turnout_info(workshop),
         "voter_codes": _voter_codes_info(workshop),
         "results": in_language(_results_in_every_language(workshop), current_language()),
@@ -455,12 +471,22 @@ def plan_quality_key(workshop: Workshop) -> tuple[object, ...]:
 
 
 def plan_quality(workshop: Workshop) -> str | None:
-    """The rotation plan's quality in words, against the best any plan could do here."""
+    """The rotation plan's quality in words, against the best any plan could do here.
+
+    It counts the seats the phones were shown: a round already played as stored (a late
+    joiner sat nowhere before they came), the round under way and the coming ones as planned,
+    home for anyone the plan does not place yet. The bound treats the played rounds as given,
+    as the planner does."""
     if workshop.phase != "rounds":
         return None
     position_of = {t.id: t.position for t in workshop.tables}
     rounds = [
-        {str(pid): position_of[tid] for pid, tid in workshop_services.seating(workshop, r).items()}
+        {
+            str(pid): position_of[tid]
+            for pid, tid in workshop_services.seating(
+                workshop, r, placed_only=r < workshop.current_round
+            ).items()
+        }
         for r in range(len(workshop.rounds))
     ]
     people = [p for p in workshop.participants if p.takes_part]
@@ -469,24 +495,36 @@ def plan_quality(workshop: Workshop) -> str | None:
         {str(p.id): p.home_table.position for p in people},
         stayers=tuple(str(p.id) for p in people if p.stays_home),
         return_home=True,
+        n_tables=len(workshop.tables),
+        played=rounds[: workshop.current_round + 1],
     )
+    return plan_sentence(score)
+
+
+def plan_sentence(score: PlanScore) -> str:
+    """A plan's score in plain words, singular and plural as the numbers need."""
     if score.repeat_pairs == 0:
-        sentence = _("No one meets anyone twice.")
+        sentence = _("No two people sit together twice.")
     elif score.repeat_pairs <= score.lower_bound_repeats:
-        sentence = _(
-            "%(repeats)d repeated meetings, the fewest possible here "
-            "(hosts and note-takers sit together every round).",
-            repeats=score.repeat_pairs,
+        sentence = ngettext(
+            "%(num)d time two people sit together again: the fewest possible here, "
+            "since hosts and note-takers sit together every round.",
+            "%(num)d times two people sit together again: the fewest possible here, "
+            "since hosts and note-takers sit together every round.",
+            score.repeat_pairs,
         )
     else:
-        sentence = _(
-            "%(repeats)d repeated meetings; the minimum possible here is %(bound)d.",
-            repeats=score.repeat_pairs,
+        sentence = ngettext(
+            "%(num)d time two people sit together again; the best possible here is %(bound)d.",
+            "%(num)d times two people sit together again; the best possible here is %(bound)d.",
+            score.repeat_pairs,
             bound=score.lower_bound_repeats,
         )
     if score.revisits:
-        sentence += " " + _(
-            "%(visits)d visits to a table someone already sat at.", visits=score.revisits
+        sentence += " " + ngettext(
+            "%(num)d time someone goes back to a table they already sat at.",
+            "%(num)d times someone goes back to a table they already sat at.",
+            score.revisits,
         )
     return sentence
 
@@ -634,13 +672,37 @@ def _challenge_info(challenge: Any) -> dict[str, Any]:
     }
 
 
+def _look_alike(workshop: Workshop, notes: Sequence[Note]) -> dict[str, Any] | None:
+    """While the shortlist is made: groups of challenge notes not yet on it that look alike,
+    and for each such note the shortlist item it looks most like (to preselect as the merge
+    target). Computed here, on the server, by the pure similarity module."""
+    if workshop.phase != "consolidation":
+        return None
+    listed = {n.id for c in workshop.challenges for n in c.sources}
+    candidates = [
+        (n.id, n.text) for n in notes if n.field == workshop.challenge_field and n.id not in listed
+    ]
+    items = [(c.id, c.text) for c in workshop.challenges]
+    merge_into = {
+        str(note_id): target
+        for note_id, text in candidates
+        if (target := similarity.closest((note_id, text), items)) is not None
+    }
+    return {"groups": similarity.similar_groups(candidates), "merge_into": merge_into}
+
+
 def _turnout_info(workshop: Workshop) -> dict[str, int | None] | None:
     if workshop.phase not in ("voting", "results", "closed"):
         return None
     counted = voting.turnout(workshop)
     # Codes used change with every ballot, like the turnout, so they are pushed with it.
     used = voter_codes.code_counts(workshop).used if workshop.voter_codes else None
-    return {"voted": counted.voted, "eligible": counted.eligible, "codes_used": used}
+    return {
+        "voted": counted.voted,
+        "eligible": counted.eligible,
+        "codes_used": used,
+        "paper": counted.paper,  # shown to the room with the turnout, so none go unseen
+    }
 
 
 def _voter_codes_info(workshop: Workshop) -> dict[str, int] | None:

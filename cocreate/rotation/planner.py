@@ -6,10 +6,11 @@ import random
 import time
 from collections.abc import Iterable, Mapping, Sequence
 
-from cocreate.rotation.bounds import compute_bounds, count_revisits, pair_meetings
+from cocreate.rotation.bounds import compute_bounds, pair_meetings
 from cocreate.rotation.construct import field_rotation
 from cocreate.rotation.problem import Problem, Round, validate
-from cocreate.rotation.search import anneal, current_cost, work_budget
+from cocreate.rotation.revisits import fewest_revisits, revisit_allowance
+from cocreate.rotation.search import current_cost, search, work_budget
 from cocreate.rotation.seating import REPEAT_COST, Seating
 
 
@@ -30,9 +31,19 @@ def plan_rotation(
     ``homes`` sits at exactly one table per planned round; ``played`` rounds are returned exactly
     as given (they may lack late joiners and hold people who left); with ``return_home`` the last
     round is everyone at home; table sizes in the planned middle rounds have the smallest spread
-    the pinned stayers allow (at most 1 when possible). Within those rules the planner minimises
-    repeated meetings and table revisits. The same input and seed give the same plan as long as
-    the search is not cut short by the wall clock (see ``search.work_budget``).
+    the pinned stayers allow (at most 1 when possible); and no traveller sits at a table they
+    sat at before (home included) in a planned middle round, unless no plan can avoid it. With
+    at most G-1 middle rounds none is needed on even homes or homes one person apart with the
+    same stayers per table (a traveller from home h can sit at table h+k in middle round k).
+    Where played rounds, late joiners, people who left or moved home, or uneven stayers make
+    revisits unavoidable, there are as few as possible, and they fall first on the travellers
+    who joined late or moved home. Within those rules the planner minimises repeated meetings.
+    A social-golfer mixer (no stayers, no return home) has no topics at its tables: there only
+    repeats count.
+
+    The same input and seed give the same plan whenever the search ends at the counting bound
+    or at its work budget; a small input searches pass after pass until the bound or the time
+    budget, and only a plan cut short by the clock may differ (see ``search``).
     """
     started = time.monotonic()
     problem = validate(
@@ -62,31 +73,46 @@ def _seat_free_rounds(
         problem.homes, problem.is_stayer, problem.n_tables, list(problem.free_rounds)
     )
     for rnd in range(seating.n_free):
-        seating.seat_round(rnd, proposal[rnd] if proposal else None, rng)
-    bounds = compute_bounds(problem)
-    departed_repeats, departed_revisits = _departed_costs(problem)
-    target = REPEAT_COST * (bounds.repeats - departed_repeats) + seating.revisit_cost * (
-        bounds.revisits - departed_revisits
+        proposed = proposal[rnd] if proposal else None
+        if proposed is None:
+            seating.seat_round(rnd, rng)
+        else:
+            seating.seat_given(rnd, proposed)
+    # The greedy seating may leave revisits a rearrangement avoids, and the construction
+    # unbalanced tables on uneven homes; only then start over from the repaired tables.
+    tables = seating.snapshot()
+    if fewest_revisits(problem, tables, seating.limits, seating.revisit_weight):
+        seating = Seating(problem)
+        for rnd, round_tables in enumerate(tables):
+            seating.seat_given(rnd, round_tables)
+    allowance = revisit_allowance(problem, seating.limits)
+    least_revisits = sum(
+        weight * (fixed + free)
+        for weight, fixed, free in zip(
+            seating.revisit_weight, seating.fixed_revisits, allowance, strict=True
+        )
     )
-    return anneal(
-        seating, rng, cost=current_cost(seating), target=target, budget=budget, deadline=deadline
+    target = REPEAT_COST * (compute_bounds(problem).repeats - _departed_repeats(problem))
+    return search(
+        seating,
+        rng,
+        cost=current_cost(seating),
+        target=target + least_revisits,
+        budget=budget,
+        deadline=deadline,
     )
 
 
-def _departed_costs(problem: Problem) -> tuple[int, int]:
-    """Repeats and revisits in fixed rounds that involve people no longer in homes: part of the
-    bounds, but not of the seating the search scores."""
+def _departed_repeats(problem: Problem) -> int:
+    """Repeats in fixed rounds that involve people no longer in homes: part of the bound, but
+    not of the seating the search scores."""
     counted = problem.fixed_rounds[: problem.n_counted_rounds]
     current = set(problem.ids)
-    repeats = sum(
+    return sum(
         count - 1
         for (a, b), count in pair_meetings(counted).items()
         if count > 1 and not (a in current and b in current)
     )
-    departed_only = [
-        {pid: table for pid, table in seating.items() if pid not in current} for seating in counted
-    ]
-    return repeats, count_revisits(departed_only, {}, frozenset())
 
 
 def _assemble(problem: Problem, free: list[list[int]]) -> list[Round]:

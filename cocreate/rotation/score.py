@@ -45,7 +45,8 @@ def score_plan(
     counted = rounds[: counted_round_count(len(rounds), return_home)]
     meetings = pair_meetings(counted)
     repeats = sum(count - 1 for count in meetings.values() if count > 1)
-    revisits = count_revisits(counted, homes, stayer_set)
+    fixed = len(played) if played else 1  # round 0 at home unless played rounds are given
+    revisits = count_revisits(counted, homes, stayer_set, played=fixed)
 
     imbalance = 0
     for seating in rounds:

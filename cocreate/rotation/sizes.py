@@ -39,25 +39,15 @@ def size_limits(stayer_counts: Sequence[int], n_people: int) -> SizeLimits:
     return SizeLimits(tuple(max(smallest, count) for count in stayer_counts), largest)
 
 
-def target_sizes(
-    limits: SizeLimits,
-    n_people: int,
-    *,
-    preferred: Sequence[int] | None = None,
-    rotation: int = 0,
-) -> list[int]:
-    """One balanced size vector; the extra seats go to the smallest tables first, then to the
-    tables a construction would like bigger, then round-robin so rounds differ."""
+def target_sizes(limits: SizeLimits, n_people: int, *, rotation: int = 0) -> list[int]:
+    """One balanced size vector; the extra seats go to the smallest tables first, then
+    round-robin so rounds differ."""
     sizes = list(limits.low)
     n_tables = len(sizes)
     for _ in range(n_people - sum(sizes)):
         best = min(
             (t for t in range(n_tables) if sizes[t] < limits.high),
-            key=lambda t: (
-                sizes[t],
-                -(preferred[t] - sizes[t]) if preferred is not None else 0,
-                (t - rotation) % n_tables,
-            ),
+            key=lambda t: (sizes[t], (t - rotation) % n_tables),
         )
         sizes[best] += 1
     return sizes

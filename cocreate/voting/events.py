@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_socketio import SocketIO
 
-from cocreate.live import notify_changed, notify_voted
+from cocreate.live import notify_changed, notify_facilitator, notify_voted
 from cocreate.live.actors import facilitator_event, participant_event
 from cocreate.voting import codes, services
 from cocreate.workshop.models import Participant, Workshop
@@ -49,6 +49,15 @@ def register_voting_events(sio: SocketIO) -> None:
     def set_voter_codes(workshop: Workshop, payload: dict[str, Any]) -> None:
         codes.set_voter_codes(workshop, payload.get("on"))
         notify_changed(workshop.id, everyone=True)
+
+    @sio.on("cast_paper_ballot")
+    @facilitator_event
+    def cast_paper_ballot(workshop: Workshop, payload: dict[str, Any]) -> dict[str, Any]:
+        receipt = services.cast_paper_ballot(
+            workshop, payload.get("choice"), payload.get("voter_code")
+        )
+        notify_facilitator(workshop.id)  # the turnout, as after a phone's ballot
+        return {"receipt": receipt}
 
     @sio.on("cast_ballot")
     @participant_event

@@ -25,7 +25,8 @@ METHOD_SENTENCES = {
     "schulze": (
         "Counted by the Schulze method: challenges are compared two by two across all "
         "ballots, and a challenge ranks above another when it wins their strongest chain of "
-        "comparisons."
+        "comparisons. Its score is the number of other challenges it beats that way "
+        "(pairwise wins)."
     ),
     "points": "Counted by points: each challenge's points from all ballots are added up.",
     "approval": "Counted by approval: each challenge's number of approvals is added up.",
@@ -40,7 +41,8 @@ _METHOD_SENTENCES_DA = {
     "schulze": (
         "Optalt med Schulze-metoden: udfordringerne sammenlignes to og to på tværs af alle "
         "stemmesedler, og en udfordring placeres over en anden, når den vinder deres stærkeste "
-        "kæde af sammenligninger."
+        "kæde af sammenligninger. Dens score er antallet af andre udfordringer, den slår på den "
+        "måde (parvise sejre)."
     ),
     "points": "Optalt med point: hver udfordrings point fra alle stemmesedler lægges sammen.",
     "approval": (
@@ -50,6 +52,22 @@ _METHOD_SENTENCES_DA = {
 }
 
 _SENTENCES_BY_LANGUAGE = {"en": METHOD_SENTENCES, "da": _METHOD_SENTENCES_DA}
+
+# What a result's score counts, per method: a Schulze score counts wins, not defeats.
+SCORE_LABELS = {
+    "en": {
+        "borda": "Borda points",
+        "schulze": "Schulze: pairwise wins",
+        "points": "Points",
+        "approval": "Approvals",
+    },
+    "da": {
+        "borda": "Borda-point",
+        "schulze": "Schulze: parvise sejre",
+        "points": "Point",
+        "approval": "Godkendelser",
+    },
+}
 
 _ROBUSTNESS = {
     "en": {
@@ -90,6 +108,11 @@ def method_sentence(method: str, candidate_count: int, language: str = "en") -> 
     """How the vote was counted, in one sentence of ``language`` ("da" or "en")."""
     template = _SENTENCES_BY_LANGUAGE[_language(language)][method]
     return template.format(n=candidate_count, n_1=candidate_count - 1)
+
+
+def score_label(method: str, language: str = "en") -> str:
+    """What the score column holds under ``method``, e.g. "Borda points"."""
+    return SCORE_LABELS[_language(language)][method]
 
 
 @dataclass(frozen=True)

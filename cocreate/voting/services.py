@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Insert, exists, func, insert, literal, select
+from sqlalchemy import CursorResult, Insert, exists, func, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from cocreate.db import clear_sqlite_journal, db
@@ -33,8 +33,9 @@ class CastOutcome:
 
 @dataclass(frozen=True)
 class Turnout:
-    voted: int
+    voted: int  # on a phone (the voter roll) or on paper
     eligible: int
+    paper: int = 0  # of those, ballots the facilitator entered for people without a phone
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ def cast_ballot(participant: Participant, choice: object, voter_code: object = N
     stored = _checked_choice(workshop, choice)
     if workshop.voter_codes:
         codes.spend_voter_code(workshop, voter_code)
-    receipt = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
+    receipt = _new_receipt()
     try:
         ticked = cast(
             CursorResult[Any],
@@ -138,6 +139,42 @@ def cast_ballot(participant: Participant, choice: object, voter_code: object = N
         db.session.rollback()
         return CastOutcome(already_counted=True)
     return CastOutcome(already_counted=False, receipt=receipt)
+
+
+def cast_paper_ballot(workshop: Workshop, choice: object, voter_code: object = None) -> str:
+    """A ballot the facilitator enters for someone without a phone, from their paper ballot.
+
+    Stored exactly as a phone's ballot (a random key, the choice and a receipt, nothing else),
+    checked by the same rules; with voter codes on it spends the person's slip like a phone
+    does. Only the workshop's count of paper ballots goes up, in the same transaction and only
+    while the vote is open, so turnout, the report and the exports say how many there were.
+    Returns the receipt, for the facilitator to hand to the person."""
+    if workshop.phase != "voting":
+        raise ActionRefused(_("Paper ballots can be entered only while the vote is open."))
+    stored = _checked_choice(workshop, choice)
+    if workshop.voter_codes:
+        codes.spend_voter_code(workshop, voter_code)
+    counted = cast(
+        CursorResult[Any],
+        db.session.execute(
+            update(Workshop)
+            .where(Workshop.id == workshop.id, Workshop.phase == "voting")
+            .values(paper_ballots=Workshop.paper_ballots + 1)
+        ),
+    )
+    if counted.rowcount != 1:
+        db.session.rollback()  # the vote closed in the meantime
+        raise ActionRefused(_("Paper ballots can be entered only while the vote is open."))
+    receipt = _new_receipt()
+    db.session.add(
+        Ballot(id=secrets.token_hex(16), workshop_id=workshop.id, choice=stored, receipt=receipt)
+    )
+    db.session.commit()
+    return receipt
+
+
+def _new_receipt() -> str:
+    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
 
 
 def _require_may_vote(participant: Participant) -> None:
@@ -230,9 +267,13 @@ def turnout(workshop: Workshop) -> Turnout:
         .select_from(VoterRollEntry)
         .where(VoterRollEntry.workshop_id == workshop.id)
     )
-    # Gone and waiting people cannot vote, so they are not counted as eligible either.
+    # Gone and waiting people cannot vote, so they are not counted as eligible either; each
+    # paper ballot stands for someone in the room without a phone, who joined no list.
     taking_part = sum(1 for p in workshop.participants if p.takes_part)
-    return Turnout(voted=voted or 0, eligible=max(taking_part, voted or 0))
+    paper = workshop.paper_ballots
+    return Turnout(
+        voted=(voted or 0) + paper, eligible=max(taking_part, voted or 0) + paper, paper=paper
+    )
 
 
 def close_vote(workshop: Workshop) -> None:

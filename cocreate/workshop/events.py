@@ -107,6 +107,12 @@ def register_workshop_events(sio: SocketIO) -> None:
         services.add_challenge(workshop, note_id=payload.get("note_id"), text=payload.get("text"))
         notify_changed(workshop.id, everyone=True)
 
+    @sio.on("shortlist_add_alike")
+    @facilitator_event
+    def shortlist_add_alike(workshop: Workshop, payload: dict[str, Any]) -> None:
+        services.add_alike_notes(workshop, payload.get("note_ids"))
+        notify_changed(workshop.id, everyone=True)
+
     @sio.on("shortlist_merge")
     @facilitator_event
     def shortlist_merge(workshop: Workshop, payload: dict[str, Any]) -> None:

@@ -49,6 +49,9 @@ class Workshop(Model):
     voter_codes: Mapped[bool] = mapped_column(default=False, server_default=false())
     voter_codes_printed: Mapped[int] = mapped_column(default=0, server_default="0")
     voter_codes_used: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Ballots the facilitator entered for people without a phone: a count, nothing more (the
+    # ballots themselves are stored like any other, with no mark and no link to anyone).
+    paper_ballots: Mapped[int] = mapped_column(default=0, server_default="0")
     phase: Mapped[str] = mapped_column(String(16), default="lobby")
     # -1 until the first round starts; then the position of the current (or last ended) round.
     current_round: Mapped[int] = mapped_column(default=-1)

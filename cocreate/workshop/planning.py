@@ -102,10 +102,15 @@ def pending_job(workshop_id: int) -> PlanJob | None:
 def apply_plan(job: PlanJob, plan: list[dict[str, int]]) -> bool:
     """Write the plan's seats if the job still answers the newest request; False if a newer
     request or a round start overtook it (the caller then plans again)."""
-    workshop = db.session.get(Workshop, job.workshop_id)
+    # Locked (PostgreSQL): two workers that planned the same request apply it once, the
+    # second finds it applied. SQLite with one process runs one write at a time anyway.
+    workshop = db.session.get(
+        Workshop, job.workshop_id, with_for_update=True, populate_existing=True
+    )
     if (
         workshop is None
         or workshop.plan_requested != job.request
+        or workshop.plan_applied >= job.request
         or workshop.current_round + 1 != job.first_unplayed
     ):
         db.session.rollback()

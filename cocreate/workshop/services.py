@@ -500,15 +500,21 @@ def seat_table(participant: Participant, round_position: int) -> CafeTable:
     return db.session.get(CafeTable, table_id) or participant.home_table
 
 
-def seating(workshop: Workshop, round_position: int) -> dict[int, int]:
-    """participant id -> table id for one round, home for anyone the plan does not place."""
+def seating(
+    workshop: Workshop, round_position: int, *, placed_only: bool = False
+) -> dict[int, int]:
+    """participant id -> table id for one round, of everyone taking part: home for anyone the
+    plan does not place, or with ``placed_only`` left out (a round played before they came)."""
     rows = db.session.execute(
         select(Seat.participant_id, Seat.table_id).where(
             Seat.workshop_id == workshop.id, Seat.round_position == round_position
         )
     )
     placed = {pid: tid for pid, tid in rows}
-    return {p.id: placed.get(p.id, p.home_table_id) for p in workshop.participants if p.takes_part}
+    people = [p for p in workshop.participants if p.takes_part]
+    if placed_only:
+        return {p.id: placed[p.id] for p in people if p.id in placed}
+    return {p.id: placed.get(p.id, p.home_table_id) for p in people}
 
 
 def _seat_everyone_at_home(workshop: Workshop) -> None:
@@ -737,7 +743,9 @@ def _editable_note(writer: NoteWriter, note_id: object) -> Note:
 # --- the shortlist --------------------------------------------------------------------------
 
 
-def add_challenge(workshop: Workshop, *, note_id: object = None, text: object = None) -> Challenge:
+def add_challenge(
+    workshop: Workshop, *, note_id: object = None, text: object = None, commit: bool = True
+) -> Challenge:
     """Put a challenge note (or a typed text) on the shortlist."""
     _require_consolidation(workshop)
     if len(workshop.challenges) >= workshop.shortlist_size:
@@ -759,6 +767,24 @@ def add_challenge(workshop: Workshop, *, note_id: object = None, text: object = 
         sources=sources,
     )
     workshop.challenges.append(challenge)
+    if commit:
+        db.session.commit()
+    return challenge
+
+
+def add_alike_notes(workshop: Workshop, note_ids: object) -> Challenge:
+    """Notes that say the same thing become one shortlist item, worded as the first (the
+    facilitator can edit it), in one transaction: all of them or, if any is refused, none."""
+    if (
+        not isinstance(note_ids, list)
+        or len(note_ids) < 2
+        or len(set(map(str, note_ids))) != len(note_ids)
+    ):
+        raise ActionRefused(_("That request was not understood. Please reload the page."))
+    first, *others = note_ids
+    challenge = add_challenge(workshop, note_id=first, commit=False)
+    for note_id in others:
+        challenge.sources.append(_unlisted_note(workshop, note_id))
     db.session.commit()
     return challenge
 

@@ -148,7 +148,7 @@ def test_a_short_workshop_over_real_sockets(
     again = phones[0].act("cast_ballot", {"choice": list(reversed(ids))})
     assert again["already_counted"] is True
     turnout = facilitator.snapshot()["turnout"]
-    assert turnout == {"voted": 3, "eligible": 3, "codes_used": None}
+    assert turnout == {"voted": 3, "eligible": 3, "codes_used": None, "paper": 0}
     assert facilitator.snapshot()["results"] is None  # nothing before the vote closes
 
     facilitator.act("close_vote")

@@ -95,26 +95,35 @@ def test_pages_reconnect_to_the_same_round_after_a_server_crash(
     server.stop(signal.SIGTERM)
     _both_show_offline(projector, phone)
     _type_note(phone, NOTE_TYPED_OFFLINE)
-    expect(phone.locator("#note-error")).to_have_text(
-        "Saved on this phone; it will be sent when the connection returns."
-    )
+    queued = phone.locator("#note-queued")
+    expect(queued).to_have_text("Saved on this phone; it will be sent when the connection returns.")
+    expect(phone.locator("#note-error")).to_be_hidden()  # not an error: nothing is lost
+    # The note waiting on the phone is shown as such, not hidden until the Wi-Fi returns.
+    pending = phone.locator("#notes-pending .note.pending")
+    expect(pending).to_have_count(1)
+    expect(pending).to_contain_text(NOTE_TYPED_OFFLINE)
+    expect(pending).to_contain_text("waiting to send")
     assert _outbox_size(phone, workshop.code) == 1
     server.start()
     _both_reconnect_without_reload(projector, phone)
     expect(wall).to_contain_text(NOTE_TYPED_OFFLINE)
     expect(phone.locator("#notes-list")).to_contain_text(NOTE_TYPED_OFFLINE)
+    # Sent: the message and the waiting note go away by themselves.
+    expect(queued).to_be_hidden()
+    expect(pending).to_have_count(0)
     assert _outbox_size(phone, workshop.code) == 0
     assert _stored_notes(server) == [NOTE_TYPED_AFTER_CRASH, NOTE_TYPED_OFFLINE]
     assert _what_the_pages_show(projector, phone) == before
 
 
 def _both_show_offline(projector: Page, phone: Page) -> None:
-    for page in (projector, phone):
+    # The room reads a short word; the phone adds that nothing typed is lost.
+    for page, words in ((projector, "Reconnecting…"), (phone, "Offline — reconnecting…")):
         expect(page.locator("body")).to_have_attribute("data-connected", "no")
         status = page.locator("#status")
         expect(status).to_be_visible()
         expect(status).to_have_class("status offline")
-        expect(status).to_contain_text("Offline — reconnecting…")
+        expect(status).to_contain_text(words)
 
 
 def _both_reconnect_without_reload(projector: Page, phone: Page) -> None:

@@ -546,6 +546,7 @@ def borda_ranking(ballots: list[list[int]], shortlist: list[ShortlistItem]) -> l
                 "challenge": by_id[item.challenge_id].text,
                 "score": str(scores[item.challenge_id]),
                 "tables": "; ".join(item.tables),
+                "score_unit": "Borda-point",  # what a Borda score counts, in Danish
             }
         )
     return rows
@@ -581,7 +582,7 @@ def download_results_csv(projector: Page, code: str) -> list[dict[str, str]]:
     raw = Path(download.path()).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf"), "the CSV starts with a BOM for Excel"
     reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig")))
-    assert reader.fieldnames == ["rank", "challenge", "score", "tables"]
+    assert reader.fieldnames == ["rank", "challenge", "score", "tables", "score_unit"]
     rows = list(reader)
     # Rows within a tie may come in any order; compare them sorted by rank, then text.
     return sorted(rows, key=lambda r: (int(r["rank"]), r["challenge"]))

@@ -74,9 +74,9 @@ def test_export_writes_the_ranked_csv(database: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(out.open(encoding="utf-8-sig")))
     assert rows == [
-        ["rank", "challenge", "score", "tables"],
-        ["1", "Klarere ressourcer", "6", ""],
-        ["2", "Tydeligere mandat", "3", ""],
+        ["rank", "challenge", "score", "tables", "score_unit"],
+        ["1", "Klarere ressourcer", "6", "", "Borda-point"],
+        ["2", "Tydeligere mandat", "3", "", "Borda-point"],
     ]
     unknown = CliRunner().invoke(cli, ["export", "NOPE00", "-o", str(out)])
     assert unknown.exit_code != 0 and "No workshop has the code NOPE00" in unknown.output

@@ -127,10 +127,10 @@ def test_csv_keeps_its_columns_and_ranks_ties_together(played: PlayedWorkshop) -
         sorted({table_of(MANDATE, played.workshop), table_of("Mandat til teamet", played.workshop)})
     )
     assert rows == [
-        ["rank", "challenge", "score", "tables"],
-        ["1", MANDATE, "11", tables_a],
-        ["1", RESOURCES, "11", table_of(RESOURCES, played.workshop)],
-        ["3", COMMUNICATION, "8", ""],
+        ["rank", "challenge", "score", "tables", "score_unit"],
+        ["1", MANDATE, "11", tables_a, "Borda-point"],
+        ["1", RESOURCES, "11", table_of(RESOURCES, played.workshop), "Borda-point"],
+        ["3", COMMUNICATION, "8", "", "Borda-point"],
     ]
 
 
@@ -191,8 +191,8 @@ def test_xlsx_holds_ranking_ballots_pairwise_challenges_forms_and_turnout(
     assert formula_cell.data_type == "s"  # a participant's "=" is text, not a formula
 
     turnout = {r[0]: r[1] for r in book["Turnout"].iter_rows(values_only=True)}
-    # voted, eligible, ballots, min_ballots, and how one ballot each was kept
-    assert list(turnout.values()) == [5, 9, 5, 3, "Én stemmeseddel pr. tilmeldt telefon."]
+    # voted, eligible, ballots, min_ballots, how one ballot each was kept, none on paper
+    assert list(turnout.values()) == [5, 9, 5, 3, "Én stemmeseddel pr. tilmeldt telefon.", 0]
 
 
 def test_every_download_link_serves_its_format(app: Flask, played: PlayedWorkshop) -> None:

@@ -86,8 +86,10 @@ def test_archive_holds_the_whole_workshop_without_names(played: PlayedWorkshop) 
         "min_ballots": 3,
         "codes_printed": None,
         "codes_used": None,
+        "paper_ballots": 0,
     }
     assert data["vote"]["voter_codes"] is False
+    assert data["results"]["score_unit"] == "Borda-point"
     assert [(r["rank"], r["challenge"], r["score"]) for r in data["results"]["ranking"]] == [
         (1, 1, 11),
         (1, 2, 11),

@@ -176,3 +176,22 @@ def test_one_address_cannot_mint_voters_fast(app: Flask, workshop: Any) -> None:
     assert "Wait a minute" in refused.get_data(as_text=True)
     assert count_participants() == limit
     assert fresh_device().get(f"/j/{workshop.code}").status_code == 200  # pages still load
+
+
+def test_a_volunteer_is_pushed_to_every_phone_at_the_table_with_who_holds_each_role(
+    app: Flask, workshop: Any, join_phone: Any
+) -> None:
+    first = join_phone("Mette")
+    table = first.snapshot()["me"]["home"]["id"]
+    phones = [join_phone(f"P{i}") for i in range(3)]
+    tablemate = next(p for p in phones if p.snapshot()["me"]["home"]["id"] == table)
+    tablemate.socket.get_received()
+
+    assert first.act("volunteer", {"role": "notetaker"})["ok"]
+
+    pushes = [e["args"][0] for e in tablemate.socket.get_received() if e["name"] == "table_state"]
+    assert pushes, "the tablemate heard nothing"
+    view = pushes[-1]["view"]
+    assert view["roles"] == {"host": None, "notetaker": "Mette"}
+    assert view["free_roles"] == ["host"]
+    assert tablemate.snapshot()["table_roles"] == {"host": None, "notetaker": "Mette"}

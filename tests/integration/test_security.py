@@ -50,8 +50,8 @@ def test_csv_neutralises_formulas_in_challenges_and_table_names(
     body = export_file(played.workshop, "csv").decode("utf-8").lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(body, newline="")))
 
-    assert rows[0] == ["rank", "challenge", "score", "tables"]
-    for rank, challenge, score, tables in rows[1:]:
+    assert rows[0] == ["rank", "challenge", "score", "tables", "score_unit"]
+    for rank, challenge, score, tables, _unit in rows[1:]:
         assert challenge == "'" + payload
         assert tables == "" or tables.startswith("'" + payload)
         # Computed numbers stay numbers: no quote in front of rank or score.

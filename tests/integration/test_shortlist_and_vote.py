@@ -171,7 +171,7 @@ def test_turnout_only_while_voting_then_ranked_result_with_ties(
     phones[1].act("cast_ballot", {"choice": [b, a, c]})
     phones[2].act("cast_ballot", {"choice": [c, a, b]})
     during = act(facilitator, "sync")["snapshot"]
-    assert during["turnout"] == {"voted": 3, "eligible": 6, "codes_used": None}
+    assert during["turnout"] == {"voted": 3, "eligible": 6, "codes_used": None, "paper": 0}
     assert during["results"] is None and phones[3].snapshot()["results"] is None
 
     assert act(facilitator, "close_vote")["ok"]
@@ -238,7 +238,7 @@ def test_csv_download_ranks_challenges_with_their_tables(
 
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["rank", "challenge", "score", "tables"]
+    assert rows[0] == ["rank", "challenge", "score", "tables", "score_unit"]
     assert [r[1] for r in rows[1:]] == CHALLENGES
     assert [r[2] for r in rows[1:]] == ["9", "6", "3"]
     tables = {t.name for t in db.session.get(Workshop, workshop.id).tables}

@@ -72,6 +72,7 @@ def test_the_facilitator_admits_a_latecomer_who_then_votes(
         "voted": 1,
         "eligible": 7,
         "codes_used": None,
+        "paper": 0,
     }
     assert person(facilitator, "Gustav")["late"] is True  # still shown as a latecomer
 
@@ -92,6 +93,7 @@ def test_someone_marked_gone_during_the_vote_cannot_vote(
         "voted": 0,
         "eligible": 5,
         "codes_used": None,
+        "paper": 0,
     }
     # Marked here again, they vote.
     assert act(facilitator, "set_present", {"participant_id": gone, "present": True})["ok"]

@@ -56,7 +56,7 @@
     if (previous.view === "tablet") {
       return Object.assign(base, {
         me: previous.me, seat: Object.assign({}, view.seat, { at_home: true }), next_seat: null,
-        free_roles: [], has_voted: false, waiting: false,
+        free_roles: [], table_roles: view.roles, has_voted: false, waiting: false,
         notes: view.notes.map(function (n) { return Object.assign({}, n, { mine: true }); }),
       });
     }
@@ -72,6 +72,7 @@
         at_home: next === personal.home, round_number: view.next_round_number,
       }),
       free_roles: personal.role === "member" ? view.free_roles : [],
+      table_roles: view.roles,
       notes: view.notes.map(function (n) { return Object.assign({}, n, { mine: personal.mine.indexOf(n.id) >= 0 }); }),
       has_voted: previous.has_voted,
       waiting: false,
@@ -123,7 +124,8 @@
     socket.on("disconnect", function (reason) {
       wasDisconnected = true;
       document.body.dataset.connected = "no";
-      showStatus("offline", t("Offline — reconnecting… nothing you typed is lost."));
+      // A phone keeps what was typed; a facilitator's screen says less (options.offlineText).
+      showStatus("offline", options.offlineText || t("Offline — reconnecting… nothing you typed is lost."));
       // The server cuts off a screen whose link was revoked or replaced; Socket.IO does not
       // reconnect after that on its own. Try once: a refusal says the link is no longer valid.
       if (reason === "io server disconnect") socket.connect();
@@ -136,10 +138,12 @@
         showStatus("offline", t("This link is no longer valid."));
         return;
       }
-      showStatus("offline", t("Offline — reconnecting…"));
+      showStatus("offline", options.offlineText || t("Offline — reconnecting…"));
     });
     socket.on("table_state", function (push) {
-      if (!current || !push || push.v <= current.v) return;
+      // A push that overtakes the first sync's answer is not lost: that answer may be older.
+      if (!current) { if (push) setTimeout(sync, 0); return; }
+      if (!push || push.v <= current.v) return;
       const snapshot = assembleTableState(push, current);
       if (snapshot) show(snapshot);
       else sync();
@@ -183,10 +187,53 @@
     return Date.now().toString(36) + Math.random().toString(36).slice(2);
   }
 
-  /* What a result's score counts, by counting method. */
-  function scoreUnit(method) {
-    return { borda: t("points"), schulze: t("beaten"), points: t("points"), approval: t("approvals") }[method] || "";
+  /* What a result's score counts, by counting method: a Schulze score counts the challenges
+   * it wins against, so it reads "5 pairwise wins", never "beaten". */
+  function scoreUnit(method, score) {
+    const one = score === 1;
+    return {
+      borda: one ? t("Borda point") : t("Borda points"),
+      schulze: one ? t("pairwise win") : t("pairwise wins"),
+      points: one ? t("point") : t("points"),
+      approval: one ? t("approval") : t("approvals"),
+    }[method] || "";
   }
 
-  window.cocreate = { t: t, esc: esc, formatSeconds: formatSeconds, connect: connect, uid: uid, scoreUnit: scoreUnit };
+  /* ` lang="xx"` for a text in another language than the screen's (a Danish plan on an
+   * English screen), so a screen reader reads it with the right voice; else nothing. */
+  function langAttr(language) {
+    return language && language !== document.documentElement.lang ? ' lang="' + esc(language) + '"' : "";
+  }
+
+  /* Where the focus is inside `root`, as a selector that finds the same control after the
+   * root's HTML is drawn again (its id, else its data-* attributes), with the caret. */
+  function focusMark(root) {
+    const active = document.activeElement;
+    if (!active || active === root || !root.contains(active)) return null;
+    let selector = active.id ? "#" + CSS.escape(active.id) : "";
+    if (!selector) {
+      const data = Array.from(active.attributes).filter((a) => a.name.indexOf("data-") === 0);
+      if (!data.length) return null;
+      selector = active.tagName.toLowerCase() + data.map((a) => "[" + a.name + '="' + CSS.escape(a.value) + '"]').join("");
+    }
+    const caret = typeof active.selectionStart === "number" ? [active.selectionStart, active.selectionEnd] : null;
+    return { selector: selector, caret: caret };
+  }
+
+  /* Put the focus back where focusMark found it; false when that control is gone. */
+  function restoreFocus(root, mark) {
+    if (!mark) return false;
+    const again = root.querySelector(mark.selector);
+    if (!again || again.disabled || again === document.activeElement) return !!again;
+    again.focus({ preventScroll: true });
+    if (mark.caret && typeof again.setSelectionRange === "function") {
+      try { again.setSelectionRange(mark.caret[0], mark.caret[1]); } catch (e) { /* not a text field */ }
+    }
+    return true;
+  }
+
+  window.cocreate = {
+    t: t, esc: esc, formatSeconds: formatSeconds, connect: connect, uid: uid, scoreUnit: scoreUnit,
+    langAttr: langAttr, focusMark: focusMark, restoreFocus: restoreFocus,
+  };
 })();

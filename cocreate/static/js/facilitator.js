@@ -24,11 +24,18 @@
   const BOARD_PAGE_SIZE = 8;
   const BOARD_PAGE_SECONDS = 10;
   let boardPage = 0;
+  let boardFit = BOARD_PAGE_SIZE;  // fewer tables a page when a page does not fit the screen
   setInterval(function () { boardPage += 1; if (presenting && snap && snap.board) render(); }, BOARD_PAGE_SECONDS * 1000);
 
   const conn = window.cocreate.connect({
     auth: { code: controls.dataset.code, key: controls.dataset.key },
-    onSnapshot: function (s) { snap = s; render(); },
+    onSnapshot: function (s) {
+      // A new round or a break: the board gets a fresh try at fitting more tables a page.
+      if (!snap || !snap.round || !s.round || s.round.number !== snap.round.number || s.round.running !== snap.round.running) boardFit = BOARD_PAGE_SIZE;
+      snap = s;
+      render();
+    },
+    offlineText: t("Reconnecting…"),  // the room reads it: short, nothing about typing
   });
 
   async function act(event, payload) {
@@ -142,7 +149,7 @@
   /* After the rounds: presence and admission only (roles and homes are settled). */
   function presenceControls(p) {
     return '<li class="person' + (p.present ? "" : " gone") + '"><span class="person-name">' + esc(p.name) + "</span>" + accessTags(p) +
-      ' <label class="present"><input type="checkbox" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label>" + admitButton(p) + "</li>";
+      ' <label class="present"><input type="checkbox" id="present-' + p.id + '" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label>" + admitButton(p) + "</li>";
   }
 
   function peoplePanel() {
@@ -155,15 +162,15 @@
   /* Role, home table and presence of one person: the facilitator's hand on the plan. */
   function personControls(p) {
     const s = snap;
-    const roleLabel = (role) => role === "member" ? t("member") : role === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
+    const roleLabel = (role) => role === "member" ? t("Member") : role === "host" ? s.workshop.host_label : s.workshop.notetaker_label;
     const roles = ["member", "host", "notetaker"].map((role) =>
       '<option value="' + role + '"' + (p.role === role ? " selected" : "") + ">" + esc(roleLabel(role)) + "</option>").join("");
     const tables = s.tables.map((table) =>
       '<option value="' + table.id + '"' + (p.home_table_id === table.id ? " selected" : "") + ">" + table.number + ". " + esc(table.name) + "</option>").join("");
     return '<li class="person' + (p.present ? "" : " gone") + '"><span class="person-name">' + esc(p.name) + "</span>" + accessTags(p) +
-      ' <select aria-label="' + t("Role of %(name)s", { name: esc(p.name) }) + '" data-role-for="' + p.id + '"' + (p.present ? "" : " disabled") + ">" + roles + "</select>" +
-      ' <select aria-label="' + t("Home table of %(name)s", { name: esc(p.name) }) + '" data-home-for="' + p.id + '">' + tables + "</select>" +
-      ' <label class="present"><input type="checkbox" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label>" + admitButton(p) + "</li>";
+      ' <select id="role-' + p.id + '" aria-label="' + t("Role of %(name)s", { name: esc(p.name) }) + '" data-role-for="' + p.id + '"' + (p.present ? "" : " disabled") + ">" + roles + "</select>" +
+      ' <select id="home-' + p.id + '" aria-label="' + t("Home table of %(name)s", { name: esc(p.name) }) + '" data-home-for="' + p.id + '">' + tables + "</select>" +
+      ' <label class="present"><input type="checkbox" id="present-' + p.id + '" data-present-for="' + p.id + '"' + (p.present ? " checked" : "") + "> " + t("here") + "</label>" + admitButton(p) + "</li>";
   }
 
   function peopleByTable() {
@@ -179,9 +186,18 @@
     return '<div class="tables-grid" id="people-grid">' + s.tables.map(function (table) {
       const people = s.participants.filter((p) => p.home_table_id === table.id);
       return '<section class="table-card" data-table="' + table.id + '"><h3>' + table.number + ". " + esc(table.name) + "</h3>" +
-        (table.topic ? '<p class="topic">' + esc(table.topic) + "</p>" : "") + "<ul>" + people.map(personControls).join("") + "</ul>" +
+        (table.topic ? '<p class="topic">' + esc(table.topic) + "</p>" : "") + missingRoles(table) + "<ul>" + people.map(personControls).join("") + "</ul>" +
         tabletControls(table) + "</section>";
     }).join("") + "</div>";
+  }
+
+  /* In the lobby: a table without a host or note-taker yet, before round 1 picks them silently. */
+  function missingRoles(table) {
+    if (snap.workshop.phase !== "lobby") return "";
+    const missing = [table.host ? "" : snap.workshop.host_label, table.notetaker ? "" : snap.workshop.notetaker_label].filter(Boolean);
+    if (!missing.length) return "";
+    return '<p class="role-warning" data-missing-roles="' + table.id + '">' +
+      t("Not chosen yet: %(roles)s. When round 1 starts, the first to join this table get these roles.", { roles: esc(missing.join(", ")) }) + "</p>";
   }
 
   /* A table's shared tablet: make its link (shown once), replace it, or revoke it. */
@@ -211,7 +227,8 @@
   function renderRounds() {
     const s = snap;
     const r = s.round;
-    let html = '<p class="eyebrow">' + t("Round %(number)s of %(total)s", { number: r.number, total: r.total }) + "</p><h1>" + esc(r.title) + "</h1>";
+    // One head: on the projector the countdown stands beside the title and prompt.
+    let html = '<div class="round-head"><p class="eyebrow">' + t("Round %(number)s of %(total)s", { number: r.number, total: r.total }) + "</p><h1>" + esc(r.title) + "</h1>";
     if (r.running) {
       html += r.paused_left === null
         ? '<div class="countdown" id="countdown" data-deadline="' + r.deadline + '"></div>'
@@ -221,10 +238,12 @@
     } else {
       html += '<p class="prompt">' + (r.last ? t("All rounds are done. Everyone is back home.") : t("Round %(number)s has ended. Move to your next table.", { number: r.number })) + "</p>";
     }
+    html += "</div>";
     if (s.board) {
-      const pages = Math.ceil(s.board.tables.length / BOARD_PAGE_SIZE);
+      const size = Math.min(BOARD_PAGE_SIZE, boardFit);
+      const pages = Math.ceil(s.board.tables.length / size);
       const page = presenting && pages > 1 ? boardPage % pages : 0;
-      const shown = presenting ? s.board.tables.slice(page * BOARD_PAGE_SIZE, (page + 1) * BOARD_PAGE_SIZE) : s.board.tables;
+      const shown = presenting ? s.board.tables.slice(page * size, (page + 1) * size) : s.board.tables;
       html += "<h2>" + (r.running ? t("Who goes where") : t("Who goes where in round %(number)s", { number: s.board.round_number })) +
         (presenting && pages > 1 ? ' <span class="board-page">' + t("page %(page)s of %(pages)s", { page: page + 1, pages: pages }) + "</span>" : "") +
         '</h2><div class="tables-grid" id="board">' +
@@ -233,9 +252,10 @@
             return "<li>" + (p.visiting ? "→ " : "") + esc(p.name) + roleTag(p.role) + "</li>";
           }).join("") + "</ul></section>";
         }).join("") + "</div>";
-      if (s.plan_quality && !presenting) html += '<p class="small" id="plan-quality">' + t("Rotation plan: %(quality)s", { quality: esc(s.plan_quality) }) + "</p>";
+      // Large enough to notice: the facilitator decides by it whether to move people by hand.
+      if (s.plan_quality && !presenting) html += '<p class="plan-quality" id="plan-quality"><strong>' + t("Seating plan") + "</strong> " + esc(s.plan_quality) + "</p>";
     }
-    html += "<h2>" + t("The wall") + '</h2><div class="tables-grid" id="wall">' + wall() + "</div>";
+    html += '<section id="wall-section"><h2>' + t("The wall") + '</h2><div class="tables-grid" id="wall">' + wall() + "</div></section>";
     if (!presenting) html += '<details class="people"' + (peopleOpen ? " open" : "") + ' id="people"><summary>' +
       t("People: move, mark as gone, change roles (%(count)s here)", { count: snap.participants.filter((p) => p.present).length }) + "</summary>" + peopleByTable() + "</details>";
     return html;
@@ -249,17 +269,93 @@
   // The projector shows each table's newest notes; the control view shows them all.
   const WALL_NOTES_ON_PROJECTOR = 3;
 
+  function earlierNotes(count) {
+    return count ? t("and %(count)s earlier notes", { count: count }) : "";
+  }
+
   function wall() {
     return snap.tables.map(function (table) {
       const all = snap.notes.filter((n) => n.table_id === table.id);
       const notes = presenting ? all.slice(-WALL_NOTES_ON_PROJECTOR) : all;
       const older = all.length - notes.length;
-      return '<section class="table-card" data-wall-table="' + table.id + '"><h3>' + esc(table.number + ". " + table.name) + "</h3>" +
+      // On the projector the board above names each table in full: here its number will do.
+      const heading = presenting ? t("Table %(number)s", { number: table.number }) : esc(table.number + ". " + table.name);
+      return '<section class="table-card" data-wall-table="' + table.id + '"><h3>' + heading + "</h3>" +
         (notes.length ? notes.map(function (n) {
           return '<div class="wall-note"><div class="meta">' + esc(fieldLabel(n.field)) + " · " + t("round %(number)s", { number: n.round }) + "</div>" + esc(n.text) + "</div>";
-        }).join("") + (older ? '<p class="small">' + t("and %(count)s earlier notes", { count: older }) + "</p>" : "")
+        }).join("") + '<p class="small wall-earlier" data-earlier="' + older + '">' + earlierNotes(older) + "</p>"
           : '<p class="small">' + t("No notes yet.") + "</p>") + "</section>";
     }).join("");
+  }
+
+  /* "These 3 notes look alike: merge?": groups found on the server (cocreate.workshop.similarity). */
+  function lookAlike(groups, full) {
+    if (!groups.length) return "";
+    const byId = new Map(snap.notes.map((n) => [n.id, n]));
+    return '<section class="look-alike" id="look-alike" aria-labelledby="look-alike-heading"><h3 id="look-alike-heading">' + t("Possible duplicates") + "</h3>" +
+      groups.map(function (ids) {
+        const notes = ids.map((id) => byId.get(id)).filter(Boolean);
+        return '<div class="alike-group" data-alike="' + ids.join(",") + '"><p>' + t("These %(count)s notes look alike: merge?", { count: notes.length }) + "</p><ul>" +
+          notes.map((n) => "<li>" + esc(n.text) + ' <span class="small">' + esc(tableName(n.table_id)) + "</span></li>").join("") + "</ul>" +
+          '<button data-add-alike="' + ids.join(",") + '"' + (full ? " disabled" : "") + ">" + t("Add as one shortlist item") + "</button></div>";
+      }).join("") + "</section>";
+  }
+
+  // What the facilitator searches the notes for; kept across redraws.
+  let searchTerm = "";
+  const folded = (text) => text.normalize("NFC").toLocaleLowerCase();
+
+  /* Hide the notes (and tables) the search does not match, without redrawing the stage. */
+  function applySearch() {
+    const box = document.getElementById("candidate-search");
+    if (!box) return;
+    const words = folded(searchTerm).split(" ").filter(Boolean);
+    const all = stage.querySelectorAll(".candidate");
+    let shown = 0;
+    all.forEach(function (node) {
+      const text = folded(node.querySelector(".text").textContent);
+      const match = words.every((w) => text.indexOf(w) >= 0);
+      node.hidden = !match;
+      if (match) shown += 1;
+    });
+    stage.querySelectorAll(".candidate-table").forEach(function (section) {
+      section.hidden = !section.querySelector(".candidate:not([hidden])");
+    });
+    document.getElementById("search-count").textContent = words.length
+      ? t("%(shown)s of %(count)s notes match.", { shown: shown, count: all.length }) : "";
+  }
+
+  /*
+   * A projector cannot scroll: after drawing, the wall gives up its oldest notes (a note is
+   * shown whole or not at all, the card counting the rest) until the stage fits the screen;
+   * if the board alone is too tall, it is paged a few tables at a time.
+   */
+  function fitProjector() {
+    if (!presenting || snap.workshop.phase !== "rounds") return;
+    const tooTall = () => document.documentElement.scrollHeight > window.innerHeight;
+    const cards = [...stage.querySelectorAll("#wall [data-wall-table]")];
+    while (tooTall()) {
+      let card = null;
+      let most = 0;
+      for (const c of cards) {
+        const shown = c.querySelectorAll(".wall-note").length;
+        if (shown > most) { most = shown; card = c; }
+      }
+      if (!card) break;
+      card.querySelector(".wall-note").remove();
+      const earlier = card.querySelector(".wall-earlier");
+      earlier.dataset.earlier = Number(earlier.dataset.earlier) + 1;
+      earlier.textContent = earlierNotes(Number(earlier.dataset.earlier));
+    }
+    const wallSection = document.getElementById("wall-section");
+    if (tooTall() && wallSection) wallSection.hidden = true;  // "who goes where" comes first
+    const board = document.getElementById("board");
+    const onBoard = board ? board.children.length : 0;
+    if (tooTall() && onBoard > 1) {
+      boardFit = onBoard - 1;
+      stageKey = "";
+      render();
+    }
   }
 
   function renderConsolidation() {
@@ -271,14 +367,32 @@
     const listed = new Set(s.challenges.flatMap((c) => c.sources.map((src) => src.note_id)));
     const candidates = s.notes.filter((n) => n.field === s.workshop.challenge_field && !listed.has(n.id));
     const full = s.challenges.length >= s.workshop.shortlist_size;
-    const options = s.challenges.map((c, i) => '<option value="' + c.id + '">' + (i + 1) + ". " + esc(c.text.slice(0, 60)) + "</option>").join("");
-    let html = "<h1>" + t("Shortlist") + "</h1>" + ballotSettings(s.workshop.ballot) + voterCodes() + peoplePanel() + '<div class="consolidation"><section><h2>' +
+    const alike = s.look_alike || { groups: [], merge_into: {} };
+    // Full texts: the facilitator must tell apart items that begin alike.
+    const options = (noteId) => s.challenges.map((c, i) => '<option value="' + c.id + '"' +
+      (alike.merge_into[noteId] === c.id ? " selected" : "") + ">" + (i + 1) + ". " + esc(c.text) + "</option>").join("");
+    let html = "<h1>" + t("Shortlist") + "</h1>" + ballotSettings(s.workshop.ballot) + voterCodes() + peoplePanel() + '<div class="consolidation"><section><h2 id="candidates-heading" tabindex="-1">' +
       t("%(field)s from the tables (%(count)s)", { field: esc(fieldLabel(s.workshop.challenge_field)), count: candidates.length }) + "</h2>";
-    html += candidates.map(function (n) {
-      return '<div class="candidate" data-note="' + n.id + '"><div class="small">' + esc(tableName(n.table_id)) + " · " + t("round %(number)s", { number: n.round }) + "</div><div>" + esc(n.text) + '</div><div class="tools">' +
+    if (candidates.length) {
+      html += '<div class="candidate-search"><label for="candidate-search">' + t("Search the notes") + '</label><input type="search" id="candidate-search" value="' + esc(searchTerm) +
+        '" autocomplete="off"><p class="small" id="search-count" aria-live="polite"></p></div>';
+    }
+    html += lookAlike(alike.groups, full);
+    const candidate = function (n) {
+      const hint = alike.merge_into[n.id];
+      const number = s.challenges.findIndex((c) => c.id === hint) + 1;
+      return '<div class="candidate" data-note="' + n.id + '"><p><span class="text">' + esc(n.text) + '</span> <span class="small">' + t("round %(number)s", { number: n.round }) + "</span></p>" +
+        (number ? '<p class="small look-alike-hint">' + t("Looks like shortlist item %(number)s.", { number: number }) + "</p>" : "") + '<div class="tools">' +
         '<button data-add-note="' + n.id + '"' + (full ? " disabled" : "") + ">" + t("Add to shortlist") + "</button>" +
-        (s.challenges.length ? '<select aria-label="' + t("Merge into") + '" data-merge-target="' + n.id + '">' + options + '</select><button class="secondary" data-merge-note="' + n.id + '">' + t("Merge as duplicate") + "</button>" : "") +
+        (s.challenges.length ? '<select aria-label="' + t("Merge into") + '" data-merge-target="' + n.id + '">' + options(n.id) + '</select><button class="secondary" data-merge-note="' + n.id + '">' + t("Merge as duplicate") + "</button>" : "") +
         "</div></div>";
+    };
+    // Grouped by table, in table order, so the facilitator can work through one table at a time.
+    html += s.tables.map(function (table) {
+      const here = candidates.filter((n) => n.table_id === table.id);
+      if (!here.length) return "";
+      return '<section class="candidate-table" data-candidate-table="' + table.id + '" aria-labelledby="candidates-' + table.id + '"><h3 id="candidates-' + table.id + '">' +
+        esc(tableName(table.id)) + ' <span class="note-count">(' + here.length + ")</span></h3>" + here.map(candidate).join("") + "</section>";
     }).join("") || '<p class="small">' + t("No challenge notes left.") + "</p>";
     html += '<form id="add-own" class="stack"><label for="own-text">' + t("Add a challenge in your own words") + '</label><input id="own-text" maxlength="300"><button' + (full ? " disabled" : "") + ">" + t("Add") + "</button></form>";
     html += '</section><section><h2 id="shortlist-count">' + t("Shortlist: %(count)s of %(size)s", { count: s.challenges.length, size: s.workshop.shortlist_size }) + "</h2>" + '<ol class="shortlist" id="shortlist">';
@@ -343,6 +457,7 @@
     else if (target.dataset.admit) act("admit", { participant_id: Number(target.dataset.admit) });
     else if (target.dataset.dismiss) act("set_present", { participant_id: Number(target.dataset.dismiss), present: false });
     else if (target.dataset.addNote) act("shortlist_add", { note_id: Number(target.dataset.addNote) });
+    else if (target.dataset.addAlike) act("shortlist_add_alike", { note_ids: target.dataset.addAlike.split(",").map(Number) });
     else if (target.dataset.mergeNote) {
       const select = stage.querySelector('select[data-merge-target="' + target.dataset.mergeNote + '"]');
       act("shortlist_merge", { note_id: Number(target.dataset.mergeNote), challenge_id: Number(select.value) });
@@ -357,6 +472,13 @@
     if (target.dataset.presentFor) act("set_present", { participant_id: Number(target.dataset.presentFor), present: target.checked });
     if (target.id === "ballot-type") act("set_ballot", { ballot_type: target.value });
     if (target.id === "voter-codes-toggle") act("set_voter_codes", { on: target.checked });
+  });
+  stage.addEventListener("input", function (event) {
+    if (event.target.id === "candidate-search") { searchTerm = event.target.value; applySearch(); }
+    if (event.target.dataset.paper || event.target.id === "paper-code") {
+      paperDraft[event.target.id] = event.target.type === "checkbox" ? event.target.checked : event.target.value;
+      paperReceipt = "";
+    }
   });
   stage.addEventListener("toggle", function (event) {
     if (event.target.id === "people") peopleOpen = event.target.open;
@@ -375,6 +497,15 @@
       });
       return;
     }
+    if (event.target.id === "paper-ballot-form") {
+      event.preventDefault();
+      const read = paperChoice();
+      if (read.error) { errorBox.hidden = false; errorBox.textContent = read.error; return; }
+      const code = document.getElementById("paper-code");
+      const ack = await act("cast_paper_ballot", { choice: read.choice, voter_code: code ? code.value : undefined });
+      if (ack.ok) { paperDraft = {}; paperReceipt = ack.receipt; stageKey = ""; render(); }
+      return;
+    }
     if (event.target.id !== "add-own") return;
     event.preventDefault();
     const sent = document.getElementById("own-text").value;
@@ -387,10 +518,75 @@
   function renderVoting() {
     const s = snap;
     return "<h1>" + t("Vote on your phone") + '</h1><p class="turnout" id="turnout">' + t("%(voted)s of %(eligible)s have voted", { voted: s.turnout.voted, eligible: s.turnout.eligible }) + "</p>" +
+      paperCount() +
       (s.workshop.ballot.voter_codes ? '<p class="prompt">' + t("Type the voter code from your paper slip with your ballot.") + "</p>" : "") +
       '<ol class="shortlist">' + s.challenges.map((c) => '<li class="shortlist-item">' + esc(c.text) + "</li>").join("") + "</ol>" +
+      (presenting ? "" : paperBallot()) +
       (s.workshop.ballot.voter_codes && !presenting ? voterCodes() : "") +  // slips for latecomers
       (presenting ? "" : peoplePanel());
+  }
+
+  /* The room sees how many ballots the facilitator entered on paper, as they are entered. */
+  function paperCount() {
+    const paper = snap.turnout && snap.turnout.paper;
+    return paper ? '<p class="prompt" id="turnout-paper">' + t("%(paper)s of them entered on paper by the facilitator.", { paper: paper }) + "</p>" : "";
+  }
+
+  // A paper ballot being typed in survives the redraws that every phone's ballot causes.
+  let paperDraft = {};
+  let paperReceipt = "";
+
+  /* Enter the ballot of someone without a phone, as the phone's ballot asks for it. */
+  function paperBallot() {
+    const s = snap;
+    const b = s.workshop.ballot;
+    const n = s.challenges.length;
+    const value = (key) => esc(paperDraft[key] === undefined ? "" : paperDraft[key]);
+    const rows = s.challenges.map(function (c) {
+      const id = "paper-" + c.id;
+      if (b.type === "approval") {
+        return '<li><label class="check" for="' + id + '"><input type="checkbox" id="' + id + '" data-paper="' + c.id + '"' + (paperDraft[id] ? " checked" : "") + "> " + esc(c.text) + "</label></li>";
+      }
+      const label = b.type === "dots" ? t("Points for “%(challenge)s”", { challenge: c.text }) : t("Place of “%(challenge)s”", { challenge: c.text });
+      const max = b.type === "dots" ? b.points_per_item : n;
+      return '<li><input type="number" id="' + id + '" data-paper="' + c.id + '" min="' + (b.type === "dots" ? 0 : 1) + '" max="' + max + '" value="' + value(id) +
+        '" aria-label="' + esc(label) + '"> <label for="' + id + '">' + esc(c.text) + "</label></li>";
+    }).join("");
+    const how = b.type === "dots" ? t("Type the points written next to each challenge (%(budget)s in all, at most %(most)s on one).", { budget: b.points_budget, most: b.points_per_item })
+      : b.type === "approval" ? t("Tick the challenges chosen (up to %(count)s).", { count: b.approvals_max })
+      : t("Type the place written next to each challenge: 1 for the most important, up to %(count)s.", { count: n });
+    return '<section class="paper-ballot" id="paper-ballot" aria-labelledby="paper-heading"><h2 id="paper-heading">' + t("Enter a paper ballot") + "</h2>" +
+      '<p class="small">' + t("For someone without a phone. It is counted like any other ballot, and the room, the report and the exports see how many were entered on paper.") + "</p>" +
+      '<form id="paper-ballot-form"><p>' + how + '</p><ul class="paper-rows">' + rows + "</ul>" +
+      (b.voter_codes ? '<label for="paper-code">' + t("Voter code from their slip") + '<input id="paper-code" autocomplete="off" value="' + value("paper-code") + '"></label>' : "") +
+      '<button type="submit" id="paper-submit">' + t("Count this paper ballot") + "</button></form>" +
+      '<p id="paper-receipt" role="status">' + (paperReceipt ? t("Counted. Write the receipt %(receipt)s on the paper ballot for its owner.", { receipt: "<strong>" + esc(paperReceipt) + "</strong>" }) : "") + "</p></section>";
+  }
+
+  /* The choice as a phone sends it, or a message saying what to correct. */
+  function paperChoice() {
+    const s = snap;
+    const b = s.workshop.ballot;
+    const read = (c) => { const node = document.getElementById("paper-" + c.id); return node ? node : null; };
+    if (b.type === "approval") return { choice: s.challenges.filter((c) => read(c).checked).map((c) => String(c.id)) };
+    if (b.type === "dots") {
+      const choice = {};
+      for (const c of s.challenges) {
+        const raw = read(c).value.trim();
+        if (raw === "") continue;
+        const points = Number(raw);
+        if (!Number.isInteger(points) || points < 0) return { error: t("Points must be whole numbers.") };
+        if (points) choice[String(c.id)] = points;
+      }
+      return { choice: choice };
+    }
+    const places = s.challenges.map((c) => Number(read(c).value.trim() || NaN));
+    const n = s.challenges.length;
+    const distinct = new Set(places);
+    if (places.some((p) => !Number.isInteger(p) || p < 1 || p > n) || distinct.size !== n) {
+      return { error: t("Give each challenge a different place from 1 to %(count)s.", { count: n }) };
+    }
+    return { choice: s.challenges.map((c, i) => [places[i], String(c.id)]).sort((x, y) => x[0] - y[0]).map((pair) => pair[1]) };
   }
 
   function renderResults() {
@@ -400,13 +596,60 @@
     }
     const top = Math.max(1, ...r.rows.map((row) => row.score));
     return "<h1>" + t("Result") + '</h1><p class="method">' + esc(r.method_sentence) + " " + t("%(ballots)s ballots.", { ballots: r.ballots }) +
+      (snap.turnout && snap.turnout.paper ? ' <span id="results-paper">' + t("%(paper)s of them entered on paper by the facilitator.", { paper: snap.turnout.paper }) + "</span>" : "") +
       (r.robustness ? ' <span id="robustness">' + esc(r.robustness) + "</span>" : "") + '</p><ol class="ranking" id="ranking">' +
       r.rows.map(function (row) {
         const width = (100 * row.score / top).toFixed(1);
         return '<li data-rank="' + row.rank + '"><span class="rank">' + row.rank + (row.tied ? "=" : "") + "</span><span>" + esc(row.text) +
-          ' <span class="score">' + row.score + " " + scoreUnit(r.method) + (row.tied ? " · " + t("tie") : "") + '</span><svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true"><rect width="' + width +
+          ' <span class="score">' + row.score + " " + scoreUnit(r.method, row.score) + (row.tied ? " · " + t("tie") : "") + '</span><svg viewBox="0 0 100 4" preserveAspectRatio="none" aria-hidden="true"><rect width="' + width +
           '" height="4" fill="#60a5fa"/></svg><span class="small">' + esc(row.tables.join(", ")) + "</span></span></li>";
       }).join("") + "</ol>";
+  }
+
+  // Controls whose focus survives a redraw, found again by this attribute's value.
+  const FOCUS_KEYS = ["data-add-note", "data-merge-note", "data-merge-target", "data-add-alike", "data-save", "data-remove"];
+
+  /* Where the keyboard is before a redraw: the element, a half-typed value, and the candidate
+   * notes in order, so focus can move to the next one when its own note left the list. */
+  function focusToKeep() {
+    const active = document.activeElement;
+    if (!active || active === document.body || !stage.contains(active)) return null;
+    const attr = FOCUS_KEYS.find((name) => active.hasAttribute(name));
+    if (!attr && !active.id) return null;
+    return {
+      id: active.id, attr: attr, key: attr ? active.getAttribute(attr) : null,
+      // The facilitator's own choice (typed text, a "merge into" target) survives a redraw; a
+      // role, home or presence control shows the room's new state and gets only the focus back.
+      typed: (active.tagName === "INPUT" && active.type !== "checkbox") || active.hasAttribute("data-merge-target"),
+      value: active.tagName === "INPUT" || active.tagName === "SELECT" ? active.value : null,
+      start: active.tagName === "INPUT" && active.type !== "checkbox" ? active.selectionStart : null,
+      note: active.closest(".candidate") ? active.closest(".candidate").dataset.note : null,
+      notes: [...stage.querySelectorAll(".candidate")].map((node) => node.dataset.note),
+      group: active.closest(".alike-group") !== null,
+    };
+  }
+
+  function restoreFocus(keep) {
+    if (!keep) return;
+    const again = keep.attr ? stage.querySelector("[" + keep.attr + '="' + keep.key + '"]') : document.getElementById(keep.id);
+    if (again && !again.disabled) {
+      if (keep.typed && (again.tagName !== "SELECT" || again.querySelector('option[value="' + keep.value + '"]'))) again.value = keep.value;
+      again.focus();
+      if (keep.start !== null && again.setSelectionRange) again.setSelectionRange(keep.start, keep.start);
+      return;
+    }
+    // Its note went onto the shortlist: on to the next note (or the one before), same control.
+    let next = null;
+    if (keep.note) {
+      const at = keep.notes.indexOf(keep.note);
+      const order = keep.notes.slice(at + 1).concat(keep.notes.slice(0, at).reverse());
+      const node = order.map((id) => stage.querySelector('.candidate[data-note="' + id + '"]')).find(Boolean);
+      if (node) next = node.querySelector("[" + keep.attr + "]:not([disabled])") || node.querySelector("button:not([disabled]), select");
+    } else if (keep.group) {
+      next = stage.querySelector(".alike-group button:not([disabled])");
+    }
+    next = next || document.getElementById("candidates-heading");
+    if (next) next.focus();
   }
 
   function render() {
@@ -419,20 +662,18 @@
       : phase === "consolidation" ? renderConsolidation()
       : phase === "voting" ? renderVoting()
       : snap.results ? renderResults() : "<h1>" + t("Closed") + "</h1>");
-    // Keep a half-typed wording in the shortlist editor when others change things.
-    const active = document.activeElement;
-    const keep = active && stage.contains(active) && active.id && active.tagName === "INPUT"
-      ? { id: active.id, value: active.value, start: active.selectionStart } : null;
-    if (html !== stageKey) {
+    const keep = focusToKeep();
+    const drawn = html !== stageKey;
+    if (drawn) {
       stage.innerHTML = html;
       stageKey = html;
-      if (keep) {
-        const again = document.getElementById(keep.id);
-        if (again) { again.value = keep.value; again.focus(); again.setSelectionRange(keep.start, keep.start); }
-      }
+      restoreFocus(keep);
     }
+    applySearch();
     tick();
+    if (drawn) fitProjector();  // measured with the countdown's text in place
   }
+  window.addEventListener("resize", function () { boardFit = BOARD_PAGE_SIZE; stageKey = ""; render(); });
 
   // The end of a round: a banner in words, a pulsing frame and, if switched on, a chime.
   let chimeOn = localStorage.getItem("cocreate-chime") === "on";
@@ -464,9 +705,11 @@
     if (!node || node.dataset.paused !== undefined) { cueRoundOver(false, null); return; }
     const left = conn.secondsLeft(Number(node.dataset.deadline));
     cueRoundOver(left <= 0, node.dataset.deadline);
+    const wasOver = node.classList.contains("over");
     node.textContent = formatSeconds(Math.max(left, 0));
     node.classList.toggle("over", left <= 0);
     if (left <= 0) node.textContent = t("Time is up");
+    if (wasOver !== left <= 0) fitProjector();  // "Time is up" may take more room
   }
   setInterval(tick, 1000);
 
