@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from cocreate.rotation.flow import FlowNetwork
-from cocreate.rotation.problem import Problem
+from cocreate.rotation.problem import Problem, visited_tables
 from cocreate.rotation.sizes import SizeLimits, size_limits
 
 
@@ -194,7 +194,7 @@ def _revisits_with_room(problem: Problem, limits: SizeLimits, n_free: int) -> in
     """Free-round placements of travellers that cannot be first visits (see above)."""
     stayer_counts = problem.stayer_counts
     seatable = [t for t in range(problem.n_tables) if limits.high > stayer_counts[t]]
-    visited = _visited_tables(problem)
+    visited = visited_tables(problem)
     # Travellers with the same tables still new to them are alike: one node for each kind.
     kinds: Counter[frozenset[int]] = Counter(
         frozenset(t for t in seatable if t not in visited[person])
@@ -224,7 +224,7 @@ def _revisit_demands(problem: Problem, limits: SizeLimits, n_free: int) -> _Revi
     anywhere = min(fewest.values(), default=0)
     floors: list[int] = []
     barred: list[frozenset[int]] = []
-    for person, visited in enumerate(_visited_tables(problem)):
+    for person, visited in enumerate(visited_tables(problem)):
         at_fresh = sorted(count for t, count in fewest.items() if t not in visited)
         if problem.is_stayer[person]:
             floors.append(0)
@@ -398,24 +398,13 @@ def _group_repeats_per_round(
 # -- revisits and distinct people ----------------------------------------------------------------
 
 
-def _visited_tables(problem: Problem) -> list[set[int]]:
-    index = {pid: i for i, pid in enumerate(problem.ids)}
-    visited = [{home} for home in problem.homes]
-    for seating in problem.fixed_rounds[: problem.n_counted_rounds]:
-        for pid, table in seating.items():
-            person = index.get(pid)
-            if person is not None:
-                visited[person].add(table)
-    return visited
-
-
 def _future_revisits(problem: Problem, limits: SizeLimits, n_free: int) -> int:
     if n_free == 0:
         return 0
     stayer_counts = problem.stayer_counts
     seatable = {t for t in range(problem.n_tables) if limits.high > stayer_counts[t]}
     total = 0
-    for person, tables in enumerate(_visited_tables(problem)):
+    for person, tables in enumerate(visited_tables(problem)):
         if not problem.is_stayer[person]:
             fresh = len(seatable - tables)
             total += max(0, n_free - fresh)

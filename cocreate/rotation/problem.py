@@ -57,6 +57,18 @@ class Problem:
         return dict(zip(self.ids, self.homes, strict=True))
 
 
+def visited_tables(problem: Problem) -> list[set[int]]:
+    """Tables each participant sat at before the free rounds (home counts as sat at)."""
+    index = {pid: i for i, pid in enumerate(problem.ids)}
+    visited = [{home} for home in problem.homes]
+    for seating in problem.fixed_rounds[: problem.n_counted_rounds]:
+        for pid, table in seating.items():
+            person = index.get(pid)
+            if person is not None:
+                visited[person].add(table)
+    return visited
+
+
 def counted_round_count(n_rounds: int, return_home: bool) -> int:
     return n_rounds - 1 if return_home and n_rounds >= 2 else n_rounds
 

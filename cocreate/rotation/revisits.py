@@ -26,23 +26,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from cocreate.rotation.problem import Problem
+from cocreate.rotation.problem import Problem, visited_tables
 from cocreate.rotation.sizes import SizeLimits
 
 Move = tuple[int, int, int]  # (from table, to table, cost): one placement of some traveller
 SLACK = -1  # the node of load that stays at a table with room or leaves one with load to spare
-
-
-def visited_tables(problem: Problem) -> list[set[int]]:
-    """Tables each participant sat at before the free rounds (home counts as sat at)."""
-    index = {pid: i for i, pid in enumerate(problem.ids)}
-    visited = [{home} for home in problem.homes]
-    for seating in problem.fixed_rounds[: problem.n_counted_rounds]:
-        for pid, table in seating.items():
-            person = index.get(pid)
-            if person is not None:
-                visited[person].add(table)
-    return visited
 
 
 def revisit_allowance(problem: Problem, limits: SizeLimits) -> list[int]:
