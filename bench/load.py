@@ -22,6 +22,7 @@ import json
 import math
 import os
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -185,8 +186,16 @@ def cocreate(phones: int, worker: str, drop: float = 0.0) -> Run:
     if code is None or key is None:
         raise RuntimeError(f"no join code or facilitator link in: {imported}")
     port = free_port()
+    profiler = os.environ.get(
+        "BENCH_PROFILE"
+    )  # py-spy collapsed stacks of the server, to this file
+    prefix = (
+        ["py-spy", "record", "--format", "raw", "-r", "200", "-o", profiler, "--"]
+        if profiler
+        else []
+    )
     server = subprocess.Popen(
-        [*cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--worker", worker],
+        [*prefix, *cli, "serve", "--host", "127.0.0.1", "--port", str(port), "--worker", worker],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -205,8 +214,9 @@ def cocreate(phones: int, worker: str, drop: float = 0.0) -> Run:
         samples, counts = drive_phones(config)
         peak = memory.stop()
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        # py-spy writes its profile when interrupted, as on Ctrl-C.
+        server.send_signal(signal.SIGINT if profiler else signal.SIGTERM)
+        server.wait(timeout=30)
     with sqlite3.connect(database) as db:
         counted = db.execute("SELECT count(*) FROM ballot").fetchone()[0]
         notes = db.execute("SELECT count(*) FROM note").fetchone()[0]

@@ -19,6 +19,7 @@ from cocreate import csrf, i18n, live, migrations, security_headers
 from cocreate.db import db
 from cocreate.extensions import socketio
 from cocreate.live import cluster
+from cocreate.live.packets import TextPacket
 
 # Socket.IO payloads are small JSON objects; a cap keeps a misbehaving client from sending
 # megabytes that would be parsed before any validation runs.
@@ -102,6 +103,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         async_mode=app.config["ASYNC_MODE"],
         **({"client_manager": cluster.client_manager(queue)} if queue else {}),
         max_http_buffer_size=MAX_SOCKET_MESSAGE_BYTES,
+        serializer=TextPacket,
         # Phones on venue Wi-Fi drop often: notice quickly, reconnect on their own.
         ping_interval=10,
         ping_timeout=20,

@@ -106,19 +106,21 @@ function assembleTableState(push, previous) {
   const personal = push.people[String(previous.me.id)];
   if (!personal) return null;
   const next = personal.next;
+  const tables = view.tables || previous.tables; // sent only when they changed
   return {
     view: previous.view, v: push.v, workshop: view.workshop, round: view.round,
     shortlist: view.shortlist, results: inLanguage(view.results, "da"), server_now: view.server_now,
     me: Object.assign({}, previous.me, {
-      role: personal.role, role_label: personal.role_label, home: view.tables[String(personal.home)],
+      role: personal.role, role_label: personal.role_label, home: tables[String(personal.home)],
     }),
     seat: Object.assign({}, view.seat, { at_home: view.seat.id === personal.home }),
-    next_seat: next == null ? null : Object.assign({}, view.tables[String(next)], {
+    next_seat: next == null ? null : Object.assign({}, tables[String(next)], {
       at_home: next === personal.home, round_number: view.next_round_number,
     }),
     free_roles: personal.role === "member" ? view.free_roles : [],
     notes: view.notes.map((n) => Object.assign({}, n, { mine: personal.mine.indexOf(n.id) >= 0 })),
     has_voted: previous.has_voted,
+    tables,
   };
 }
 

@@ -41,6 +41,9 @@ class LiveCache:
     def __init__(self) -> None:
         self.states: dict[int, screens.LiveState] = {}
         self.facilitator: dict[tuple[int, str], dict[str, Any]] = {}
+        # Parts of a facilitator state changed since it was last built, by (workshop, language).
+        self.facilitator_stale: defaultdict[tuple[int, str], set[str]] = defaultdict(set)
+        self.last_version: dict[int, int] = {}  # the newest version this process made
         self.plan_lines: dict[tuple[object, ...], str | None] = {}
         self.locks: defaultdict[int, threading.Lock] = defaultdict(threading.Lock)
         self.facilitator_due: set[int] = set()
@@ -75,6 +78,10 @@ def notify_changed(
     always learn of it, at once when everyone does, else within LIVE_FACILITATOR_DELAY."""
     cache = live_cache()
     table_ids, people = set(tables), set(participants)
+    # A table's form is its notes; people's roles and tables are on the facilitator's lists.
+    changed = {screens.NOTES} if table_ids else set()
+    changed |= {screens.PEOPLE} if people else set()
+    _facilitator_parts_changed(workshop_id, screens.FACILITATOR_PARTS if everyone else changed)
     with cache.locks[workshop_id]:
         version = _bump(workshop_id)
         workshop = db.session.get(Workshop, workshop_id)
@@ -83,6 +90,9 @@ def notify_changed(
         previous = cache.states.get(workshop_id)
         if everyone or previous is None or previous.version != version - 1:
             state = screens.build_state(workshop, version)
+            if previous is not None and previous.version == version - 1:
+                unchanged = previous.shared["tables"] == state.shared["tables"]
+                state = dataclasses.replace(state, pushes_tables=not unchanged)
         else:
             state = screens.refresh(
                 previous, workshop, version, tables=table_ids, participants=people
@@ -94,9 +104,9 @@ def notify_changed(
             targets = table_ids | {state.sitting_at[p] for p in people if p in state.sitting_at}
         for table_id in sorted(targets & state.table_parts.keys()):
             _push_table(state, table_id)
-        if everyone:
-            _push_facilitator(workshop, version)
-    if not everyone:
+    if everyone:
+        _facilitator_after_phones(workshop_id, version)
+    else:
         _facilitator_soon(workshop_id)
 
 
@@ -107,6 +117,7 @@ def notify_joined(workshop_id: int, participant_id: int, *, role: str) -> None:
         notify_changed(workshop_id, participants=[participant_id])
         return
     cache = live_cache()
+    _facilitator_parts_changed(workshop_id, {screens.PEOPLE})
     with cache.locks[workshop_id]:
         version = _bump(workshop_id)
         previous = cache.states.get(workshop_id)
@@ -126,7 +137,8 @@ def notify_voted(workshop_id: int, participant_id: int) -> None:
 
 
 def notify_facilitator(workshop_id: int) -> None:
-    """A change only facilitator screens show (a merge on the shortlist)."""
+    """A change only facilitator screens show (a merge on the shortlist, a tablet link)."""
+    _facilitator_parts_changed(workshop_id, screens.FACILITATOR_PARTS)
     _facilitator_soon(workshop_id)
 
 
@@ -162,17 +174,22 @@ def facilitator_state(
     this version was built: a ballot or a join waiting for its gathered push has not bumped
     the version yet, and a facilitator who asks must see it (facilitator screens are few)."""
     cache = live_cache()
-    cached = cache.facilitator.get((workshop.id, language))
+    key = (workshop.id, language)
+    cached = cache.facilitator.get(key)
     if not fresh and cached is not None and cached["v"] >= version:
         return cached
+    # Taken before building: a change noted while this one is built is built next time.
+    stale = frozenset(cache.facilitator_stale.pop(key, set()))
     with force_locale(language):
         snapshot = screens.facilitator_snapshot(
             workshop,
             str(current_app.config.get("PUBLIC_URL") or ""),
             version=version,
             plan_quality=_plan_line(workshop, language),
+            previous=None if fresh else cached,
+            rebuild=stale,
         )
-    cache.facilitator[(workshop.id, language)] = snapshot
+    cache.facilitator[key] = snapshot
     return snapshot
 
 
@@ -180,14 +197,28 @@ def facilitator_state(
 
 
 def _bump(workshop_id: int) -> int:
-    version = db.session.execute(
-        update(Workshop)
-        .where(Workshop.id == workshop_id)
-        .values(state_version=Workshop.state_version + 1)
-        .returning(Workshop.state_version)
-    ).scalar_one()
+    version = int(
+        db.session.execute(
+            update(Workshop)
+            .where(Workshop.id == workshop_id)
+            .values(state_version=Workshop.state_version + 1)
+            .returning(Workshop.state_version)
+        ).scalar_one()
+    )
     db.session.commit()
-    return int(version)
+    cache = live_cache()
+    if cache.last_version.get(workshop_id) != version - 1:
+        # Another process changed the workshop in between (or this one just started): what
+        # it changed is unknown, so every part of the facilitator's state is built afresh.
+        _facilitator_parts_changed(workshop_id, screens.FACILITATOR_PARTS)
+    cache.last_version[workshop_id] = version
+    return version
+
+
+def _facilitator_parts_changed(workshop_id: int, parts: Iterable[str]) -> None:
+    cache = live_cache()
+    for language in LANGUAGES:
+        cache.facilitator_stale[(workshop_id, language)].update(parts)
 
 
 def _push_table(state: screens.LiveState, table_id: int) -> None:
@@ -213,6 +244,29 @@ def _plan_line(workshop: Workshop, language: str) -> str | None:
     if key not in cache.plan_lines:
         cache.plan_lines[key] = screens.plan_quality(workshop)
     return cache.plan_lines[key]
+
+
+def _facilitator_after_phones(workshop_id: int, version: int) -> None:
+    """Push the facilitator's state of a change every screen sees, once the phones' messages
+    are on their way. Building it for 1,000 people takes longer than sending all of theirs,
+    and until this handler yields, nothing queued is sent."""
+    if float(current_app.config["LIVE_FACILITATOR_DELAY"]) <= 0:
+        _push_facilitator_at(workshop_id, version)
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    socketio.start_background_task(_push_facilitator_later, app, workshop_id, version)
+
+
+def _push_facilitator_later(app: Flask, workshop_id: int, version: int) -> None:
+    with app.app_context():
+        _push_facilitator_at(workshop_id, version)
+
+
+def _push_facilitator_at(workshop_id: int, version: int) -> None:
+    with live_cache().locks[workshop_id]:
+        workshop = db.session.get(Workshop, workshop_id)
+        if workshop is not None:
+            _push_facilitator(workshop, version)
 
 
 def _facilitator_soon(workshop_id: int) -> None:

@@ -64,15 +64,22 @@ class LiveState:
     sitting_at: dict[int, int]
     next_table: dict[int, int] = field(default_factory=dict)  # only between rounds
     note_authors: dict[int, int | None] = field(default_factory=dict)
+    # Whether pushes carry every table's brief (10 KB at 60 tables, in every one of 1,000
+    # messages). A screen keeps the tables of its last sync or push; they are sent again only
+    # when they changed, or when this state was not built from the version just before.
+    pushes_tables: bool = True
 
     def sitters(self, table_id: int) -> list[int]:
         return [pid for pid, tid in self.sitting_at.items() if tid == table_id]
 
     def table_payload(self, table_id: int) -> dict[str, Any]:
         """The push for one table: its view, and the personal parts of whoever sits there."""
+        shared = self.shared
+        if not self.pushes_tables:
+            shared = {key: value for key, value in shared.items() if key != "tables"}
         return {
             "v": self.version,
-            "view": self.shared | self.table_parts[table_id],
+            "view": shared | self.table_parts[table_id],
             "people": {str(pid): self.personal[pid] for pid in self.sitters(table_id)},
         }
 
@@ -158,6 +165,7 @@ def refresh(
         state,
         version=version,
         shared=state.shared | {"server_now": to_epoch_ms(utcnow())},
+        pushes_tables=False,  # a change to a table's name or topic rebuilds the state
         table_parts=table_parts,
         people=people,
         personal=dict(state.personal),
@@ -327,6 +335,7 @@ def participant_screen(
         "has_voted": has_voted,
         "results": in_language(view["results"], language),
         "waiting": False,
+        "tables": tables,
         "server_now": to_epoch_ms(utcnow()),
     }
 
@@ -358,6 +367,7 @@ def _waiting_screen(state: LiveState, pid: int) -> dict[str, Any]:
         "has_voted": False,
         "results": None,
         "waiting": True,
+        "tables": state.shared["tables"],
         "server_now": to_epoch_ms(utcnow()),
     }
 
@@ -386,6 +396,7 @@ def tablet_screen(state: LiveState, table_id: int, *, language: str) -> dict[str
         "has_voted": False,
         "results": in_language(view["results"], language),
         "waiting": False,
+        "tables": view["tables"],
         "server_now": to_epoch_ms(utcnow()),
     }
 
@@ -413,24 +424,57 @@ def join_url(workshop: Workshop, public_url: str) -> str | None:
     return None
 
 
+# The facilitator's state in parts that change for different reasons. A change rebuilds the
+# parts it touched and keeps the others from the last state built (publish.py knows which).
+PEOPLE = "people"  # who is here, their tables and the board of who sits where
+NOTES = "notes"  # the tables' notes, the shortlist and its look-alike hints
+FACILITATOR_PARTS = frozenset({PEOPLE, NOTES})
+
+
 def facilitator_snapshot(
-    workshop: Workshop, public_url: str, *, version: int, plan_quality: str | None
+    workshop: Workshop,
+    public_url: str,
+    *,
+    version: int,
+    plan_quality: str | None,
+    previous: dict[str, Any] | None = None,
+    rebuild: frozenset[str] = FACILITATOR_PARTS,
 ) -> dict[str, Any]:
-    """Everything but the ballots, in the current language."""
-    people = workshop.participants
-    names = {p.id: p.name for p in people}
-    at_home: defaultdict[int, list[Participant]] = defaultdict(list)
-    for person in people:
-        at_home[person.home_table_id].append(person)
-    notes = db.session.scalars(
-        db.select(Note).where(Note.workshop_id == workshop.id).order_by(Note.id)
-    ).all()
+    """Everything but the ballots, in the current language. With ``previous`` (the state
+    built before in this language), only the parts in ``rebuild`` are built again; the small
+    rest always is."""
     with_tablet = workshop_services.tablet_links(workshop)
-    return {
+    snapshot: dict[str, Any] = {
         "view": "facilitator",
         "v": version,
         "workshop": _workshop_info(workshop) | {"join_url": join_url(workshop, public_url)},
         "joining_open": workshop.joining_open,
+        "rounds": _rounds_info(workshop),
+        "round": _round_info(workshop),
+        "plan_quality": plan_quality,
+        "planning": workshop.plan_applied < workshop.plan_requested,
+        "turnout": _turnout_info(workshop),
+        "voter_codes": _voter_codes_info(workshop),
+        "results": in_language(_results_in_every_language(workshop), current_language()),
+        "server_now": to_epoch_ms(utcnow()),
+    }
+    if previous is None or PEOPLE in rebuild:
+        snapshot |= _facilitator_people(workshop, with_tablet)
+    else:
+        snapshot |= {key: previous[key] for key in ("tables", "participants", "board")}
+    if previous is None or NOTES in rebuild:
+        snapshot |= _facilitator_notes(workshop)
+    else:
+        snapshot |= {key: previous[key] for key in ("notes", "challenges", "look_alike")}
+    return snapshot
+
+
+def _facilitator_people(workshop: Workshop, with_tablet: dict[int, int]) -> dict[str, Any]:
+    people = workshop.participants
+    at_home: defaultdict[int, list[Participant]] = defaultdict(list)
+    for person in people:
+        at_home[person.home_table_id].append(person)
+    return {
         # The id of a table's tablet link (or None), never the link: its key is shown once,
         # to the screen that made it, and is not stored.
         "tables": [
@@ -449,24 +493,24 @@ def facilitator_snapshot(
             }
             for p in sorted(people, key=lambda p: name_sort_key(p.name, current_language()))
         ],
-        "rounds": _rounds_info(workshop),
-        "round": _round_info(workshop),
-        "board": _board(workshop, names),
-        "plan_quality": plan_quality,
-        "planning": workshop.plan_applied < workshop.plan_requested,
+        "board": _board(workshop, {p.id: p.name for p in people}),
+    }
+
+
+def _facilitator_notes(workshop: Workshop) -> dict[str, Any]:
+    notes = db.session.scalars(
+        db.select(Note).where(Note.workshop_id == workshop.id).order_by(Note.id)
+    ).all()
+    return {
         "notes": [_note_info(n) for n in notes],
         "challenges": [_challenge_info(c) for c in workshop.challenges],
         "look_alike": _look_alike(workshop, notes),
-        "turnout": _turnout_info(workshop),
-        "voter_codes": _voter_codes_info(workshop),
-        "results": in_language(_results_in_every_language(workshop), current_language()),
-        "server_now": to_epoch_ms(utcnow()),
     }
 
 
 def plan_quality_key(workshop: Workshop) -> tuple[object, ...]:
     """What the plan line depends on: it is scored again only when one of these changes."""
-    present = sum(1 for p in workshop.participants if p.takes_part)
+    present = workshop_services.count_taking_part(workshop)
     return (workshop.id, workshop.phase, workshop.plan_applied, workshop.current_round, present)
 
 

@@ -19,6 +19,7 @@ from cocreate.voting.models import Ballot, VoterRollEntry
 from cocreate.voting.tally import Ballot as BallotChoice
 from cocreate.voting.tally import InvalidBallot, TallyResult, tally, validate_ballot
 from cocreate.workshop.models import Challenge, Participant, Workshop
+from cocreate.workshop.services import count_taking_part
 
 # Receipts avoid look-alike characters so a voter can compare them by eye.
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -269,7 +270,7 @@ def turnout(workshop: Workshop) -> Turnout:
     )
     # Gone and waiting people cannot vote, so they are not counted as eligible either; each
     # paper ballot stands for someone in the room without a phone, who joined no list.
-    taking_part = sum(1 for p in workshop.participants if p.takes_part)
+    taking_part = count_taking_part(workshop)
     paper = workshop.paper_ballots
     return Turnout(
         voted=(voted or 0) + paper, eligible=max(taking_part, voted or 0) + paper, paper=paper

@@ -14,7 +14,7 @@ from datetime import timedelta
 from typing import TypeVar
 
 from flask import current_app
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, exists, func, insert, select, update
 
 from cocreate.db import db
 from cocreate.errors import ActionRefused
@@ -279,7 +279,13 @@ def _home_for(workshop: Workshop, name: str, table_id: object) -> tuple[CafeTabl
         if chosen is None:
             raise ActionRefused(_("Please choose your table."))
         return chosen, "member"
-    sizes = Counter(p.home_table_id for p in workshop.participants)
+    # Counted in the database: loading everyone on every join made 1,000 joins quadratic.
+    rows = db.session.execute(
+        select(Participant.home_table_id, func.count())
+        .where(Participant.workshop_id == workshop.id)
+        .group_by(Participant.home_table_id)
+    )
+    sizes = Counter({table_id: count for table_id, count in rows})
     return min(tables, key=lambda t: (sizes[t.id], t.position)), "member"
 
 
@@ -381,6 +387,21 @@ def _get(model: type[Row], raw_id: object) -> Row | None:
     return db.session.get(model, raw_id)
 
 
+def count_taking_part(workshop: Workshop) -> int:
+    """How many people take part (``Participant.takes_part``), counted in the database rather
+    than by loading all of them: hot paths ask this of a room of 1,000."""
+    count = db.session.scalar(
+        select(func.count())
+        .select_from(Participant)
+        .where(
+            Participant.workshop_id == workshop.id,
+            Participant.present.is_(True),
+            Participant.admitted.is_(True),
+        )
+    )
+    return int(count or 0)
+
+
 def _participant_in(workshop: Workshop, participant_id: object) -> Participant:
     participant = _get(Participant, participant_id)
     if participant is None or participant.workshop_id != workshop.id:
@@ -413,7 +434,8 @@ def start_next_round(workshop: Workshop) -> Round:
     position = workshop.current_round + 1
     if position >= len(workshop.rounds):
         raise ActionRefused(_("All rounds have been played. Move on to the shortlist."))
-    if not workshop.participants:
+    anyone = select(exists().where(Participant.workshop_id == workshop.id))
+    if not db.session.scalar(anyone):  # asked of the database: a room of 1,000 is not loaded
         raise ActionRefused(_("Nobody has joined yet."))
     if position > 0 and planning.plan_pending(workshop):
         _dispatch_plan(workshop, True)  # again, in case a restart cut the last search short

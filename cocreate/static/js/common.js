@@ -58,17 +58,20 @@
         me: previous.me, seat: Object.assign({}, view.seat, { at_home: true }), next_seat: null,
         free_roles: [], table_roles: view.roles, has_voted: false, waiting: false,
         notes: view.notes.map(function (n) { return Object.assign({}, n, { mine: true }); }),
+        tables: view.tables || previous.tables,
       });
     }
     const personal = push.people[String(previous.me.id)];
     // Someone waiting sees no table's form: their screen comes from sync alone.
     if (!personal || personal.waiting) return null;
-    const home = view.tables[String(personal.home)];
+    // Pushes carry the tables only when they changed; else the ones this screen last got.
+    const tables = view.tables || previous.tables;
+    const home = tables[String(personal.home)];
     const next = personal.next;
     return Object.assign(base, {
       me: Object.assign({}, previous.me, { role: personal.role, role_label: personal.role_label, home: home }),
       seat: Object.assign({}, view.seat, { at_home: view.seat.id === personal.home }),
-      next_seat: next == null ? null : Object.assign({}, view.tables[String(next)], {
+      next_seat: next == null ? null : Object.assign({}, tables[String(next)], {
         at_home: next === personal.home, round_number: view.next_round_number,
       }),
       free_roles: personal.role === "member" ? view.free_roles : [],
@@ -76,6 +79,7 @@
       notes: view.notes.map(function (n) { return Object.assign({}, n, { mine: personal.mine.indexOf(n.id) >= 0 }); }),
       has_voted: previous.has_voted,
       waiting: false,
+      tables: tables,
     });
   }
 
