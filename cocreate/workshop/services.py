@@ -55,6 +55,27 @@ PHASES_WITH_SEATING = ("lobby", "rounds")
 PHASES_WITH_NOTES = ("rounds", "consolidation")
 
 
+# --- one change at a time ---------------------------------------------------------------------
+
+
+def lock_workshop(workshop: Workshop, *, shared: bool = False) -> None:
+    """Hold the workshop's row until this transaction ends and read every row afresh from
+    here, before a service checks its rules: on PostgreSQL, handlers on several workers run
+    at once, and a phase or role read before another worker's commit would be acted on after
+    it. FOR UPDATE makes such changes of one workshop wait for each other; ``shared`` (FOR
+    SHARE) lets actions that leave the workshop row alone (ballots) run side by side, yet
+    wait for a change of phase under way, and it for them. SQLite ignores the clause: it
+    writes one transaction at a time anyway. Called before anything is changed."""
+    workshop_id = workshop.id  # read before expiring: reading it after would load the row
+    db.session.expire_all()
+    db.session.execute(
+        select(Workshop)
+        .where(Workshop.id == workshop_id)
+        .with_for_update(read=shared)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
 # --- creating and finding workshops ---------------------------------------------------------
 
 
@@ -242,6 +263,7 @@ def _seat_latecomer(workshop: Workshop, participant: Participant) -> bool:
 
 def admit(workshop: Workshop, participant_id: object) -> Participant:
     """The facilitator lets in someone who joined while joining was closed."""
+    lock_workshop(workshop)
     participant = _participant_in(workshop, participant_id)
     if workshop.phase not in PHASES_WHO_TAKES_PART:
         raise ActionRefused(_("People can only be admitted until the vote closes."))
@@ -259,6 +281,7 @@ def set_joining(workshop: Workshop, joining_open: object) -> None:
     """Open or close joining: while closed, newcomers wait for the facilitator to admit them."""
     if not isinstance(joining_open, bool):
         raise ActionRefused(_("Say whether joining is open."))
+    lock_workshop(workshop)
     if workshop.phase not in PHASES_OPEN_TO_JOIN:
         raise ActionRefused(_("This workshop is no longer open for joining."))
     workshop.joining_open = joining_open
@@ -291,6 +314,7 @@ def _role_holder(table: CafeTable, role: str) -> Participant | None:
 
 def set_role(workshop: Workshop, participant_id: object, role: object) -> Participant:
     """The facilitator gives someone a role; a previous holder at that table becomes a member."""
+    lock_workshop(workshop)
     if workshop.phase not in ("lobby", "rounds"):
         raise ActionRefused(_("Roles can only change before the shortlist is made."))
     if role not in ROLES:
@@ -311,6 +335,9 @@ def set_role(workshop: Workshop, participant_id: object, role: object) -> Partic
 def volunteer(participant: Participant, role: object) -> None:
     """A participant takes a free seated role at their own table from the phone."""
     workshop = participant.workshop
+    # One holder per role and table: of two volunteers at once the second sees the first,
+    # and none slips in beside the roles the first round fills.
+    lock_workshop(workshop)
     require_admitted(participant)
     if workshop.phase != "lobby":
         raise ActionRefused(_("Roles are settled once the rounds have started."))
@@ -327,6 +354,7 @@ def volunteer(participant: Participant, role: object) -> None:
 
 def move_home(workshop: Workshop, participant_id: object, table_id: object) -> Participant:
     """The facilitator moves someone to another home table; coming rounds are re-planned."""
+    lock_workshop(workshop)
     if workshop.phase not in ("lobby", "rounds"):
         raise ActionRefused(_("People can only move before the shortlist is made."))
     participant = _participant_in(workshop, participant_id)
@@ -352,6 +380,7 @@ def set_present(workshop: Workshop, participant_id: object, present: object) -> 
         raise ActionRefused(_("Presence can only change until the vote closes."))
     if not isinstance(present, bool):
         raise ActionRefused(_("Say whether the person is present."))
+    lock_workshop(workshop)
     participant = _participant_in(workshop, participant_id)
     participant.present = present
     if workshop.phase not in PHASES_WITH_SEATING:
@@ -406,6 +435,7 @@ def _fill_empty_roles(workshop: Workshop) -> None:
 
 
 def start_next_round(workshop: Workshop) -> Round:
+    lock_workshop(workshop)  # of two presses at once, the second finds the round running
     if workshop.phase not in ("lobby", "rounds"):
         raise ActionRefused(_("Rounds can only start in the lobby or between rounds."))
     if workshop.round_running:
@@ -438,6 +468,7 @@ def start_next_round(workshop: Workshop) -> Round:
 
 
 def extend_round(workshop: Workshop, seconds: int = EXTEND_SECONDS) -> None:
+    lock_workshop(workshop)
     if not workshop.round_running:
         raise ActionRefused(_("No round is running."))
     if workshop.round_paused_left is not None:
@@ -451,6 +482,7 @@ def extend_round(workshop: Workshop, seconds: int = EXTEND_SECONDS) -> None:
 
 def pause_round(workshop: Workshop) -> None:
     """Stop the clock: the time left is kept, and every screen shows the round as paused."""
+    lock_workshop(workshop)
     if not workshop.round_running or workshop.round_deadline is None:
         raise ActionRefused(_("No round is running."))
     left = (workshop.round_deadline - utcnow()).total_seconds()
@@ -460,6 +492,7 @@ def pause_round(workshop: Workshop) -> None:
 
 
 def resume_round(workshop: Workshop) -> None:
+    lock_workshop(workshop)
     if not workshop.round_running or workshop.round_paused_left is None:
         raise ActionRefused(_("The round is not paused."))
     workshop.round_deadline = utcnow() + timedelta(seconds=workshop.round_paused_left)
@@ -468,6 +501,7 @@ def resume_round(workshop: Workshop) -> None:
 
 
 def end_round(workshop: Workshop) -> None:
+    lock_workshop(workshop)
     if not workshop.round_running:
         raise ActionRefused(_("No round is running."))
     workshop.rounds[workshop.current_round].ended_at = utcnow()
@@ -478,6 +512,7 @@ def end_round(workshop: Workshop) -> None:
 
 
 def begin_consolidation(workshop: Workshop) -> None:
+    lock_workshop(workshop)
     if workshop.phase != "rounds":
         raise ActionRefused(_("The shortlist comes after the rounds."))
     if workshop.round_running:
@@ -817,6 +852,9 @@ def remove_challenge(workshop: Workshop, challenge_id: object) -> None:
 
 
 def _require_consolidation(workshop: Workshop) -> None:
+    # The shortlist changes one at a time (positions, its size) and not beside the vote
+    # opening, which counts it.
+    lock_workshop(workshop)
     if workshop.phase != "consolidation":
         raise ActionRefused(_("The shortlist can only change before the vote opens."))
 
