@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from cocreate.db import db
 from cocreate.errors import ActionRefused
@@ -718,9 +719,7 @@ def add_note(writer: NoteWriter, field: object, text: object, client_id: object)
         raise ActionRefused(_("Invalid note id."))
     clean = clean_text(text, what="note", max_length=NOTE_MAX, multiline=True)
     if client_id is not None:
-        already = db.session.scalar(
-            select(Note).where(Note.workshop_id == workshop.id, Note.client_id == client_id)
-        )
+        already = _note_sent_before(workshop, client_id)
         if already is not None:
             return already  # the phone re-sent a note it had no answer for
     note = Note(
@@ -733,8 +732,23 @@ def add_note(writer: NoteWriter, field: object, text: object, client_id: object)
         client_id=client_id,
     )
     db.session.add(note)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Sent again while the first was being stored (a phone's outbox after it reconnected
+        # to another worker): the unique client id let the first through.
+        db.session.rollback()
+        already = _note_sent_before(workshop, client_id) if client_id is not None else None
+        if already is None:
+            raise
+        return already
     return note
+
+
+def _note_sent_before(workshop: Workshop, client_id: object) -> Note | None:
+    return db.session.scalar(
+        select(Note).where(Note.workshop_id == workshop.id, Note.client_id == client_id)
+    )
 
 
 def may_edit_note(writer: NoteWriter, note: Note) -> bool:

@@ -23,7 +23,7 @@ from cocreate.voting import codes
 from cocreate.voting import services as voting
 from cocreate.voting.models import Ballot, VoterRollEntry
 from cocreate.workshop import services
-from cocreate.workshop.models import Participant, Workshop
+from cocreate.workshop.models import Note, Participant, Workshop
 from tests.conftest import SMALL_PLAN
 
 pytestmark = pytest.mark.cluster
@@ -92,7 +92,7 @@ def at_once(app: Flask, attempts: list[Attempt[Any]]) -> Outcomes:
                 db.session.rollback()
                 with guard:
                     outcomes.refused.append(refused.message)
-            except Exception as error:  # noqa: BLE001 - reported below, as the test's failure
+            except Exception as error:  # reported below, as the test's failure
                 with guard:
                     failures.append(f"{type(error).__name__}: {error}")
             else:
@@ -220,9 +220,7 @@ def test_every_extra_minute_counts(app: Flask) -> None:
     before = workshop.round_deadline
     outcomes = at_once(app, facilitator_times(workshop, services.extend_round))
     assert len(outcomes.done) == ATTEMPTS
-    assert workshop.round_deadline - before == timedelta(
-        seconds=services.EXTEND_SECONDS * ATTEMPTS
-    )
+    assert workshop.round_deadline - before == timedelta(seconds=services.EXTEND_SECONDS * ATTEMPTS)
 
 
 def test_one_host_and_one_notetaker_per_table(app: Flask) -> None:
@@ -251,6 +249,27 @@ def test_one_host_and_one_notetaker_per_table(app: Flask) -> None:
         "Your table already has a Referent.",
         "Roles are settled once the rounds have started.",
     }, set(outcomes.refused)
+
+
+def test_a_note_sent_again_at_once_is_stored_once(app: Flask) -> None:
+    """A phone's outbox sends a note again while the first sending is still being stored
+    (it reconnected to the other worker): one note, and every sending is answered with it."""
+    workshop = new_workshop(3)
+    services.start_next_round(workshop)
+    writer = workshop.participants[0]
+    outcomes = at_once(
+        app,
+        [
+            Attempt(
+                participant_of(writer.id),
+                lambda p: services.add_note(p, "challenges", "Mere tid", "outbox-1").id,
+            )
+            for _ in range(ATTEMPTS)
+        ],
+    )
+    assert outcomes.refused == []
+    assert count(Note, workshop) == 1
+    assert set(outcomes.done) == {db.session.scalar(select(Note.id))}
 
 
 CLOSED_REFUSALS = {
@@ -314,7 +333,8 @@ def test_each_voter_code_counts_once(app: Flask) -> None:
     attempts += [phone_ballot(tries.id, choice, code) for code in printed[1:6]]
     attempts += [phone_ballot(p.id, choice, printed[6]) for p in [sharing, *others[:19]]]
     attempts += [paper_ballot(workshop, choice, printed[7]) for _ in range(2)]
-    attempts += [phone_ballot(p.id, choice, code) for p, code in zip(others[19:], printed[8:])]
+    own = zip(others[19:23], printed[8:], strict=True)
+    attempts += [phone_ballot(p.id, choice, code) for p, code in own]
     attempts += facilitator_times(workshop, voting.close_vote, count=2)
     outcomes = at_once(app, attempts)
     counted = check_the_close(workshop, outcomes)
