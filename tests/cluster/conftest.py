@@ -1,5 +1,6 @@
 """The cluster fixture: Redis, a throwaway PostgreSQL, two workers and HAProxy on loopback
-(deploy/localcluster.py), once per test module, stopped by PID at the end, also on failure."""
+(deploy/localcluster.py), once per test module, stopped by PID at the end, also on failure;
+and the throwaway PostgreSQL alone, for the tests of races and migrations."""
 
 from __future__ import annotations
 
