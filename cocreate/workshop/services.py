@@ -216,9 +216,12 @@ def join(workshop: Workshop, name: object, table_id: object = None) -> tuple[Par
     """Add a participant; returns it with the bearer token for the phone's cookie. While
     joining is closed they wait, unseated and without a vote, until the facilitator admits
     them."""
+    clean_name = clean_text(name, what="name", max_length=NAME_MAX)
+    # One join at a time per workshop: the balance counts everyone who joined before, a
+    # booked role is still free, and joining has not closed meanwhile.
+    lock_workshop(workshop)
     if workshop.phase not in PHASES_OPEN_TO_JOIN:
         raise ActionRefused(_("This workshop is no longer open for joining."))
-    clean_name = clean_text(name, what="name", max_length=NAME_MAX)
     home, role = _home_for(workshop, clean_name, table_id)
     admitted = workshop.joining_open
     token = new_key()

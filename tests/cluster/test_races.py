@@ -223,6 +223,24 @@ def test_every_extra_minute_counts(app: Flask) -> None:
     assert workshop.round_deadline - before == timedelta(seconds=services.EXTEND_SECONDS * ATTEMPTS)
 
 
+def test_people_joining_at_once_are_spread_evenly(app: Flask) -> None:
+    """A room joins at once (the QR code on the projector): the home tables stay balanced,
+    each join counting everyone before it."""
+    workshop = new_workshop(0)
+    outcomes = at_once(
+        app,
+        [
+            Attempt(workshop_of(workshop.id), lambda w, i=index: services.join(w, f"Deltager {i}"))
+            for index in range(ATTEMPTS)
+        ],
+    )
+    assert len(outcomes.done) == ATTEMPTS
+    sizes = [
+        sum(1 for p in workshop.participants if p.home_table_id == t.id) for t in workshop.tables
+    ]
+    assert sum(sizes) == ATTEMPTS and max(sizes) - min(sizes) <= 1, sizes
+
+
 def test_one_host_and_one_notetaker_per_table(app: Flask) -> None:
     """Everyone volunteers for a role at once, while the facilitator starts the first round
     (which fills the roles nobody took): each table ends with one host and one note-taker."""
