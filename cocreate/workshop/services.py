@@ -66,8 +66,9 @@ def lock_workshop(workshop: Workshop, *, shared: bool = False) -> None:
     it. FOR UPDATE makes such changes of one workshop wait for each other; ``shared`` (FOR
     SHARE) lets actions that leave the workshop row alone (ballots) run side by side, yet
     wait for a change of phase under way, and it for them. SQLite ignores the clause: it
-    writes one transaction at a time anyway. Called before anything is changed."""
+    writes one transaction at a time anyway. Called before the service changes anything."""
     workshop_id = workshop.id  # read before expiring: reading it after would load the row
+    db.session.flush()  # expiring drops changes not yet written
     db.session.expire_all()
     db.session.execute(
         select(Workshop)
