@@ -123,6 +123,11 @@ class LocalCluster:
         return f"postgresql+psycopg://cocreate@127.0.0.1:{self.postgres_port}/cocreate"
 
     @property
+    def admin_dsn(self) -> str:
+        """PostgreSQL's own database, for creating others."""
+        return f"host=127.0.0.1 port={self.postgres_port} user=cocreate dbname=postgres"
+
+    @property
     def env(self) -> dict[str, str]:
         return (
             dict(os.environ)
@@ -148,7 +153,7 @@ class LocalCluster:
         self.workdir.mkdir(parents=True, exist_ok=True)
         try:
             self._start_redis()
-            self._start_postgres()
+            self.start_postgres()
             self.cli("db", "upgrade")
             for index in range(self.workers):
                 self.start_worker(index)
@@ -265,7 +270,9 @@ class LocalCluster:
         client = redis.Redis.from_url(self.redis_url, socket_timeout=1)
         self._wait_for(process, lambda: bool(client.ping()), "Redis")
 
-    def _start_postgres(self) -> None:
+    def start_postgres(self) -> None:
+        """PostgreSQL alone, with an empty database `cocreate` (tests of the database start
+        only this; `stop()` ends it)."""
         import psycopg
 
         bindir = postgres_bindir()
@@ -315,12 +322,21 @@ class LocalCluster:
             env=env,
             user=user,
         )
-        admin = f"host=127.0.0.1 port={self.postgres_port} user=cocreate dbname=postgres"
         self._wait_for(
-            process, lambda: psycopg.connect(admin, connect_timeout=1).close() is None, "PostgreSQL"
+            process,
+            lambda: psycopg.connect(self.admin_dsn, connect_timeout=1).close() is None,
+            "PostgreSQL",
         )
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute("CREATE DATABASE cocreate")
+        self.create_database("cocreate")
+
+    def create_database(self, name: str) -> str:
+        """A new empty database on this cluster's PostgreSQL; returns its SQLAlchemy URL."""
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.admin_dsn, autocommit=True) as connection:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return self.database_url.rsplit("/", 1)[0] + f"/{name}"
 
     def start_worker(self, index: int) -> None:
         import requests

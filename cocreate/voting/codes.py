@@ -23,7 +23,7 @@ from cocreate.errors import ActionRefused
 from cocreate.i18n import _
 from cocreate.voting.models import VoterCode
 from cocreate.workshop.models import Workshop
-from cocreate.workshop.services import JOIN_CODE_ALPHABET
+from cocreate.workshop.services import JOIN_CODE_ALPHABET, lock_workshop
 
 # The join code's alphabet (no 0/O or 1/I look-alikes), easy to type on a phone; grouped 4-4.
 # 32 symbols ** 8 = 2**40 codes: guessing one of a few hundred printed codes takes some
@@ -52,6 +52,7 @@ def set_voter_codes(workshop: Workshop, on: object) -> None:
     """Switch the mode, before the vote opens (the plan sets where it starts)."""
     if not isinstance(on, bool):
         raise ActionRefused(_("That request was not understood. Please reload the page."))
+    lock_workshop(workshop)
     if workshop.phase not in PHASES_TO_CHOOSE:
         raise ActionRefused(_("Voter codes can only be switched on or off before the vote opens."))
     workshop.voter_codes = on
@@ -67,6 +68,7 @@ def suggested_count(workshop: Workshop) -> int:
 def print_voter_codes(workshop: Workshop, count: object) -> list[str]:
     """New codes for the printed sheet, written as people type them ("ABCD-EFGH"). They are
     shown this once: only their hashes are kept, so a lost sheet means printing new codes."""
+    lock_workshop(workshop)  # two sheets printed at once both add to the count
     if not workshop.voter_codes:
         raise ActionRefused(_("Switch voter codes on before printing them."))
     if workshop.phase not in PHASES_TO_PRINT:

@@ -19,7 +19,7 @@ from cocreate.voting.models import Ballot, VoterRollEntry
 from cocreate.voting.tally import Ballot as BallotChoice
 from cocreate.voting.tally import InvalidBallot, TallyResult, tally, validate_ballot
 from cocreate.workshop.models import Challenge, Participant, Workshop
-from cocreate.workshop.services import count_taking_part
+from cocreate.workshop.services import count_taking_part, lock_workshop
 
 # Receipts avoid look-alike characters so a voter can compare them by eye.
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -49,6 +49,7 @@ class Results:
 
 
 def open_vote(workshop: Workshop) -> None:
+    lock_workshop(workshop)
     if workshop.phase != "consolidation":
         raise ActionRefused(_("The vote opens after the shortlist is made."))
     if len(workshop.challenges) < 2:
@@ -81,6 +82,7 @@ def set_ballot(
     workshop: Workshop, ballot_type: object, method: object = None, **limits: object
 ) -> None:
     """Before the vote opens the facilitator may pick another ballot type and its limits."""
+    lock_workshop(workshop)
     if workshop.phase not in ("lobby", "rounds", "consolidation"):
         raise ActionRefused(_("The ballot can only change before the vote opens."))
     methods = {m for m, b in BALLOT_FOR_METHOD.items() if b == ballot_type}
@@ -108,6 +110,9 @@ def cast_ballot(participant: Participant, choice: object, voter_code: object = N
     someone present and admitted votes, checked by that transaction's own write; with voter
     codes on, the same transaction also spends the code (codes.spend_voter_code)."""
     workshop = participant.workshop
+    # Shared: ballots are cast side by side, but a close waits for those under way, and
+    # those after it find the vote closed (no ballot stored after the close has tallied).
+    lock_workshop(workshop, shared=True)
     if has_voted(participant):
         return CastOutcome(already_counted=True)
     _require_may_vote(participant)
@@ -150,6 +155,9 @@ def cast_paper_ballot(workshop: Workshop, choice: object, voter_code: object = N
     does. Only the workshop's count of paper ballots goes up, in the same transaction and only
     while the vote is open, so turnout, the report and the exports say how many there were.
     Returns the receipt, for the facilitator to hand to the person."""
+    # The workshop row first, then the code's, as the close and a phone's ballot lock them:
+    # two of them never wait for each other.
+    lock_workshop(workshop)
     if workshop.phase != "voting":
         raise ActionRefused(_("Paper ballots can be entered only while the vote is open."))
     stored = _checked_choice(workshop, choice)
@@ -278,6 +286,8 @@ def turnout(workshop: Workshop) -> Turnout:
 
 
 def close_vote(workshop: Workshop) -> None:
+    # Before the ballots are read: the ballots under way are in, and none comes after.
+    lock_workshop(workshop)
     if workshop.phase != "voting":
         raise ActionRefused(_("The vote is not open."))
     workshop.phase = "results"
@@ -360,6 +370,7 @@ def _reshuffle_ballots(workshop: Workshop) -> None:
 
 
 def close_workshop(workshop: Workshop) -> None:
+    lock_workshop(workshop)
     if workshop.phase != "results":
         raise ActionRefused(_("Close the vote and show the results first."))
     workshop.phase = "closed"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, insert, select, update
 
 from cocreate.db import db
 from cocreate.rotation.worker import plan_from_json
@@ -42,8 +42,16 @@ class PlanJob:
 
 def request_plan(workshop: Workshop) -> None:
     """Ask for a new plan of the rounds not yet started; the caller commits."""
-    workshop.plan_requested += 1
-    workshop.plan_requested_at = utcnow()
+    # Counted up in the database, not from the value this session read: two joins on two
+    # workers make two requests, and the planner that took the first cannot apply it as the
+    # second (it would leave the second joiner out).
+    db.session.execute(
+        update(Workshop)
+        .where(Workshop.id == workshop.id)
+        .values(plan_requested=Workshop.plan_requested + 1, plan_requested_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(workshop, ["plan_requested", "plan_requested_at"])
 
 
 def plan_pending(workshop: Workshop) -> bool:

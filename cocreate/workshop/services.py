@@ -15,6 +15,7 @@ from typing import TypeVar
 
 from flask import current_app
 from sqlalchemy import delete, exists, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from cocreate.db import db
 from cocreate.errors import ActionRefused
@@ -53,6 +54,28 @@ PHASES_WHO_TAKES_PART = PHASES_OPEN_TO_JOIN
 # While the rounds still come, roles and homes matter and presence re-plans the seating.
 PHASES_WITH_SEATING = ("lobby", "rounds")
 PHASES_WITH_NOTES = ("rounds", "consolidation")
+
+
+# --- one change at a time ---------------------------------------------------------------------
+
+
+def lock_workshop(workshop: Workshop, *, shared: bool = False) -> None:
+    """Hold the workshop's row until this transaction ends and read every row afresh from
+    here, before a service checks its rules: on PostgreSQL, handlers on several workers run
+    at once, and a phase or role read before another worker's commit would be acted on after
+    it. FOR UPDATE makes such changes of one workshop wait for each other; ``shared`` (FOR
+    SHARE) lets actions that leave the workshop row alone (ballots) run side by side, yet
+    wait for a change of phase under way, and it for them. SQLite ignores the clause: it
+    writes one transaction at a time anyway. Called before the service changes anything."""
+    workshop_id = workshop.id  # read before expiring: reading it after would load the row
+    db.session.flush()  # expiring drops changes not yet written
+    db.session.expire_all()
+    db.session.execute(
+        select(Workshop)
+        .where(Workshop.id == workshop_id)
+        .with_for_update(read=shared)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 # --- creating and finding workshops ---------------------------------------------------------
@@ -194,9 +217,12 @@ def join(workshop: Workshop, name: object, table_id: object = None) -> tuple[Par
     """Add a participant; returns it with the bearer token for the phone's cookie. While
     joining is closed they wait, unseated and without a vote, until the facilitator admits
     them."""
+    clean_name = clean_text(name, what="name", max_length=NAME_MAX)
+    # One join at a time per workshop: the balance counts everyone who joined before, a
+    # booked role is still free, and joining has not closed meanwhile.
+    lock_workshop(workshop)
     if workshop.phase not in PHASES_OPEN_TO_JOIN:
         raise ActionRefused(_("This workshop is no longer open for joining."))
-    clean_name = clean_text(name, what="name", max_length=NAME_MAX)
     home, role = _home_for(workshop, clean_name, table_id)
     admitted = workshop.joining_open
     token = new_key()
@@ -242,6 +268,7 @@ def _seat_latecomer(workshop: Workshop, participant: Participant) -> bool:
 
 def admit(workshop: Workshop, participant_id: object) -> Participant:
     """The facilitator lets in someone who joined while joining was closed."""
+    lock_workshop(workshop)
     participant = _participant_in(workshop, participant_id)
     if workshop.phase not in PHASES_WHO_TAKES_PART:
         raise ActionRefused(_("People can only be admitted until the vote closes."))
@@ -259,6 +286,7 @@ def set_joining(workshop: Workshop, joining_open: object) -> None:
     """Open or close joining: while closed, newcomers wait for the facilitator to admit them."""
     if not isinstance(joining_open, bool):
         raise ActionRefused(_("Say whether joining is open."))
+    lock_workshop(workshop)
     if workshop.phase not in PHASES_OPEN_TO_JOIN:
         raise ActionRefused(_("This workshop is no longer open for joining."))
     workshop.joining_open = joining_open
@@ -297,6 +325,7 @@ def _role_holder(table: CafeTable, role: str) -> Participant | None:
 
 def set_role(workshop: Workshop, participant_id: object, role: object) -> Participant:
     """The facilitator gives someone a role; a previous holder at that table becomes a member."""
+    lock_workshop(workshop)
     if workshop.phase not in ("lobby", "rounds"):
         raise ActionRefused(_("Roles can only change before the shortlist is made."))
     if role not in ROLES:
@@ -317,6 +346,9 @@ def set_role(workshop: Workshop, participant_id: object, role: object) -> Partic
 def volunteer(participant: Participant, role: object) -> None:
     """A participant takes a free seated role at their own table from the phone."""
     workshop = participant.workshop
+    # One holder per role and table: of two volunteers at once the second sees the first,
+    # and none slips in beside the roles the first round fills.
+    lock_workshop(workshop)
     require_admitted(participant)
     if workshop.phase != "lobby":
         raise ActionRefused(_("Roles are settled once the rounds have started."))
@@ -333,6 +365,7 @@ def volunteer(participant: Participant, role: object) -> None:
 
 def move_home(workshop: Workshop, participant_id: object, table_id: object) -> Participant:
     """The facilitator moves someone to another home table; coming rounds are re-planned."""
+    lock_workshop(workshop)
     if workshop.phase not in ("lobby", "rounds"):
         raise ActionRefused(_("People can only move before the shortlist is made."))
     participant = _participant_in(workshop, participant_id)
@@ -358,6 +391,7 @@ def set_present(workshop: Workshop, participant_id: object, present: object) -> 
         raise ActionRefused(_("Presence can only change until the vote closes."))
     if not isinstance(present, bool):
         raise ActionRefused(_("Say whether the person is present."))
+    lock_workshop(workshop)
     participant = _participant_in(workshop, participant_id)
     participant.present = present
     if workshop.phase not in PHASES_WITH_SEATING:
@@ -427,6 +461,7 @@ def _fill_empty_roles(workshop: Workshop) -> None:
 
 
 def start_next_round(workshop: Workshop) -> Round:
+    lock_workshop(workshop)  # of two presses at once, the second finds the round running
     if workshop.phase not in ("lobby", "rounds"):
         raise ActionRefused(_("Rounds can only start in the lobby or between rounds."))
     if workshop.round_running:
@@ -460,6 +495,7 @@ def start_next_round(workshop: Workshop) -> Round:
 
 
 def extend_round(workshop: Workshop, seconds: int = EXTEND_SECONDS) -> None:
+    lock_workshop(workshop)
     if not workshop.round_running:
         raise ActionRefused(_("No round is running."))
     if workshop.round_paused_left is not None:
@@ -473,6 +509,7 @@ def extend_round(workshop: Workshop, seconds: int = EXTEND_SECONDS) -> None:
 
 def pause_round(workshop: Workshop) -> None:
     """Stop the clock: the time left is kept, and every screen shows the round as paused."""
+    lock_workshop(workshop)
     if not workshop.round_running or workshop.round_deadline is None:
         raise ActionRefused(_("No round is running."))
     left = (workshop.round_deadline - utcnow()).total_seconds()
@@ -482,6 +519,7 @@ def pause_round(workshop: Workshop) -> None:
 
 
 def resume_round(workshop: Workshop) -> None:
+    lock_workshop(workshop)
     if not workshop.round_running or workshop.round_paused_left is None:
         raise ActionRefused(_("The round is not paused."))
     workshop.round_deadline = utcnow() + timedelta(seconds=workshop.round_paused_left)
@@ -490,6 +528,7 @@ def resume_round(workshop: Workshop) -> None:
 
 
 def end_round(workshop: Workshop) -> None:
+    lock_workshop(workshop)
     if not workshop.round_running:
         raise ActionRefused(_("No round is running."))
     workshop.rounds[workshop.current_round].ended_at = utcnow()
@@ -500,6 +539,7 @@ def end_round(workshop: Workshop) -> None:
 
 
 def begin_consolidation(workshop: Workshop) -> None:
+    lock_workshop(workshop)
     if workshop.phase != "rounds":
         raise ActionRefused(_("The shortlist comes after the rounds."))
     if workshop.round_running:
@@ -705,9 +745,7 @@ def add_note(writer: NoteWriter, field: object, text: object, client_id: object)
         raise ActionRefused(_("Invalid note id."))
     clean = clean_text(text, what="note", max_length=NOTE_MAX, multiline=True)
     if client_id is not None:
-        already = db.session.scalar(
-            select(Note).where(Note.workshop_id == workshop.id, Note.client_id == client_id)
-        )
+        already = _note_sent_before(workshop, client_id)
         if already is not None:
             return already  # the phone re-sent a note it had no answer for
     note = Note(
@@ -720,8 +758,23 @@ def add_note(writer: NoteWriter, field: object, text: object, client_id: object)
         client_id=client_id,
     )
     db.session.add(note)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Sent again while the first was being stored (a phone's outbox after it reconnected
+        # to another worker): the unique client id let the first through.
+        db.session.rollback()
+        already = _note_sent_before(workshop, client_id) if client_id is not None else None
+        if already is None:
+            raise
+        return already
     return note
+
+
+def _note_sent_before(workshop: Workshop, client_id: object) -> Note | None:
+    return db.session.scalar(
+        select(Note).where(Note.workshop_id == workshop.id, Note.client_id == client_id)
+    )
 
 
 def may_edit_note(writer: NoteWriter, note: Note) -> bool:
@@ -839,6 +892,9 @@ def remove_challenge(workshop: Workshop, challenge_id: object) -> None:
 
 
 def _require_consolidation(workshop: Workshop) -> None:
+    # The shortlist changes one at a time (positions, its size) and not beside the vote
+    # opening, which counts it.
+    lock_workshop(workshop)
     if workshop.phase != "consolidation":
         raise ActionRefused(_("The shortlist can only change before the vote opens."))
 

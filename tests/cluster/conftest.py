@@ -1,8 +1,10 @@
 """The cluster fixture: Redis, a throwaway PostgreSQL, two workers and HAProxy on loopback
-(deploy/localcluster.py), once per test module, stopped by PID at the end, also on failure."""
+(deploy/localcluster.py), once per test module, stopped by PID at the end, also on failure;
+and the throwaway PostgreSQL alone, for the tests of races and migrations."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,3 +42,23 @@ def cluster(
             print(running.logs())
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="module")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    """A throwaway PostgreSQL alone (Debian's binaries, as the cluster starts it), for tests
+    of the database itself; each test makes its own database with `create_database`."""
+    if "postgresql" in missing_binaries():
+        pytest.skip("these tests need PostgreSQL: run `make cluster-deps`")
+    running = LocalCluster(tmp_path_factory.mktemp("postgres"), postgres_port=free_port())
+    try:
+        running.start_postgres()
+        yield running
+    finally:
+        running.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres: LocalCluster) -> str:
+    """A new empty database on the throwaway PostgreSQL."""
+    return postgres.create_database(f"test_{uuid.uuid4().hex[:12]}")

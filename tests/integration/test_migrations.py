@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import flask_migrate
@@ -26,13 +27,13 @@ ROWS = {
         "points_per_item, approvals_max, phase, current_round, round_running, created_at) "
         "VALUES (7, 'ABC234', 'nøgle', 'Årsmøde', 'da', '', '', 'Bordformand', 'Referent', "
         '\'[{"key": "challenges", "label": "Udfordringer"}]\', \'challenges\', '
-        "'balanced', '[]', 7, 'borda', 'ranking', 3, 5, 3, 3, 'results', 2, 0, "
+        "'balanced', '[]', 7, 'borda', 'ranking', 3, 5, 3, 3, 'results', 2, FALSE, "
         "'2024-05-01 10:00:00')"
     ),
     "cafe_table": "INSERT INTO cafe_table VALUES (3, 7, 0, 'Gruppe 1', 'Trivsel')",
     "round": "INSERT INTO round VALUES (4, 7, 0, 'Runde 1', 'Hvad virker?', 15.0, NULL, NULL)",
     "participant": (
-        "INSERT INTO participant VALUES (5, 7, 'hash', 'Karla', 3, 'host', 1, "
+        "INSERT INTO participant VALUES (5, 7, 'hash', 'Karla', 3, 'host', TRUE, "
         "'2024-05-01 10:01:00')"
     ),
     "note": (
@@ -46,20 +47,29 @@ ROWS = {
 }
 
 
-@pytest.fixture
-def bare_app(tmp_path: Path) -> Iterator[Flask]:
-    """An app whose database is left alone at start, so a test can build an old one."""
+@contextmanager
+def app_leaving_the_database(database_url: str) -> Iterator[Flask]:
+    """An app whose database is left alone at start, so a test can build an old one; also
+    used on PostgreSQL (tests/cluster/test_migrations_postgres.py)."""
     from cocreate import create_app
 
     application = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": "test",
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'old.sqlite3'}",
+            "SQLALCHEMY_DATABASE_URI": database_url,
             "UPGRADE_DATABASE_ON_START": False,
         }
     )
     with application.app_context():
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def bare_app(tmp_path: Path) -> Iterator[Flask]:
+    with app_leaving_the_database(f"sqlite:///{tmp_path / 'old.sqlite3'}") as application:
         yield application
 
 
@@ -90,6 +100,17 @@ def test_upgrade_from_the_first_revision_keeps_every_row(bare_app: Flask) -> Non
     before = fill_first_revision()
     old_workshop = workshop_row()
     migrations.upgrade_database()
+    check_every_row_kept(before, old_workshop)
+    with db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+
+
+def check_every_row_kept(
+    before: dict[str, list[tuple[object, ...]]], old_workshop: dict[str, object]
+) -> None:
+    """After the upgrade from fill_first_revision(): every row as it was, with the new
+    columns at their defaults."""
     db.session.remove()
     assert migrations.current_revision() == migrations.head_revision()
     after = snapshot()
@@ -111,9 +132,6 @@ def test_upgrade_from_the_first_revision_keeps_every_row(bare_app: Flask) -> Non
     assert db.session.execute(text("SELECT joining_open FROM workshop")).scalar() == 1
     access = db.session.execute(text("SELECT admitted, joined_late FROM participant")).one()
     assert tuple(access) == (1, 0)
-    with db.engine.connect() as connection:
-        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-        assert connection.exec_driver_sql("PRAGMA foreign_key_check").all() == []
 
 
 def test_upgrade_hashes_facilitator_keys_and_old_links_keep_working(bare_app: Flask) -> None:
@@ -165,6 +183,11 @@ def test_a_database_from_before_migrations_is_upgraded(bare_app: Flask) -> None:
 
 
 def test_the_migrations_build_the_models_schema(bare_app: Flask) -> None:
+    assert_migrations_build_the_models_schema()
+
+
+def assert_migrations_build_the_models_schema() -> None:
+    """Every migration from nothing, then Alembic's autogenerate finds nothing to add."""
     flask_migrate.upgrade(directory=str(migrations.MIGRATIONS_DIR))
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
