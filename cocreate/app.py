@@ -19,7 +19,7 @@ from cocreate import csrf, i18n, live, migrations, security_headers
 from cocreate.db import db
 from cocreate.extensions import socketio
 from cocreate.live import cluster
-from cocreate.live.packets import TextPacket
+from cocreate.live.transport import TextPacket, use_lean_deflate
 
 # Socket.IO payloads are small JSON objects; a cap keeps a misbehaving client from sending
 # megabytes that would be parsed before any validation runs.
@@ -98,6 +98,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security_headers.init_app(app)  # CSP, frame-ancestors, Referrer-Policy, nosniff, HSTS
     csrf.init_app(app)  # a token in every form that changes something (cocreate/csrf.py)
     queue = str(app.config["MESSAGE_QUEUE"] or "")
+    use_lean_deflate()
     socketio.init_app(
         app,
         async_mode=app.config["ASYNC_MODE"],

@@ -25,6 +25,9 @@ from cocreate.workshop import planning
 log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.02
+# A plan is asked for as a round starts: preparing its job and starting the process wait
+# until that round's pushes have gone out to the phones.
+PUSHES_FIRST_SECONDS = 0.1
 # Beyond the planner's own budget: starting Python and importing the planner.
 STARTUP_ALLOWANCE_SECONDS = 30.0
 
@@ -47,6 +50,7 @@ def plan_in_background(workshop_id: int) -> None:
 
 
 def _plan_until_current(app: Flask, workshop_id: int) -> None:
+    socketio.sleep(PUSHES_FIRST_SECONDS)
     with app.app_context():
         cache = live_cache()
         try:

@@ -117,8 +117,9 @@ def build_state(workshop: Workshop, version: int) -> LiveState:
     forms: dict[int, list[dict[str, Any]]] = {t.id: [] for t in workshop.tables}
     for note in notes:
         forms[note.table_id].append(_note_info(note))
+    holders = _role_holders(people)
     for table in workshop.tables:
-        state.table_parts[table.id] = _table_part(workshop, table, forms[table.id], people)
+        state.table_parts[table.id] = _table_part(workshop, table, forms[table.id], holders)
     for pid in people:
         state.personal[pid] = _personal(workshop, state, pid)
     return state
@@ -153,13 +154,14 @@ def refresh(
             tables = set(tables) | {home, sitting_at[pid]}
     table_parts = dict(state.table_parts)
     note_authors = dict(state.note_authors)
+    holders = _role_holders(people) if tables else {}
     for table_id in tables:
         notes = _note_rows(Note.table_id == table_id)
         note_authors.update({note.id: note.author_id for note in notes})
         table = db.session.get(CafeTable, table_id)
         if table is not None:
             table_parts[table_id] = _table_part(
-                workshop, table, [_note_info(n) for n in notes], people
+                workshop, table, [_note_info(n) for n in notes], holders
             )
     new = dataclasses.replace(
         state,
@@ -247,18 +249,27 @@ def _shared_view(workshop: Workshop, next_round: int | None) -> dict[str, Any]:
     }
 
 
+def _role_holders(people: dict[int, Person]) -> dict[int, dict[str, str]]:
+    """table id -> seated role -> the name of its holder (the first to have joined, should
+    two hold it), for every table at once rather than a pass over everyone per table."""
+    holders: defaultdict[int, dict[str, str]] = defaultdict(dict)
+    for pid in sorted(people):
+        person = people[pid]
+        if person.role in SEATED_ROLES:
+            holders[person.home].setdefault(person.role, person.name)
+    return holders
+
+
 def _table_part(
     workshop: Workshop,
     table: CafeTable,
     notes: list[dict[str, Any]],
-    people: dict[int, Person],
+    holders_by_table: dict[int, dict[str, str]],
 ) -> dict[str, Any]:
     # Who holds each seated role here, so every phone at the table shows it and stops
     # offering a role as soon as someone takes it.
     holders: dict[str, str | None] = dict.fromkeys(SEATED_ROLES)
-    for person in sorted(people.values(), key=lambda p: p.id):
-        if person.home == table.id and person.role in holders and holders[person.role] is None:
-            holders[person.role] = person.name
+    holders.update(holders_by_table.get(table.id, {}))
     free_roles: list[str] = []
     if workshop.phase == "lobby":
         free_roles = [r for r in SEATED_ROLES if holders[r] is None]
