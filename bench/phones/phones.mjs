@@ -106,9 +106,9 @@ function assembleTableState(push, previous) {
   const personal = push.people[String(previous.me.id)];
   if (!personal) return null;
   const next = personal.next;
-  const tables = view.tables || previous.tables; // sent only when they changed
+  const tables = view.tables || previous.tables; // sent only when they changed, as the workshop
   return {
-    view: previous.view, v: push.v, workshop: view.workshop, round: view.round,
+    view: previous.view, v: push.v, workshop: view.workshop || previous.workshop, round: view.round,
     shortlist: view.shortlist, results: inLanguage(view.results, "da"), server_now: view.server_now,
     me: Object.assign({}, previous.me, {
       role: personal.role, role_label: personal.role_label, home: tables[String(personal.home)],

@@ -91,8 +91,12 @@ def notify_changed(
         if everyone or previous is None or previous.version != version - 1:
             state = screens.build_state(workshop, version)
             if previous is not None and previous.version == version - 1:
-                unchanged = previous.shared["tables"] == state.shared["tables"]
-                state = dataclasses.replace(state, pushes_tables=not unchanged)
+                unchanged = frozenset(
+                    key
+                    for key in screens.OMITTED_WHEN_UNCHANGED
+                    if previous.shared[key] == state.shared[key]
+                )
+                state = dataclasses.replace(state, unchanged=unchanged)
         else:
             state = screens.refresh(
                 previous, workshop, version, tables=table_ids, participants=people

@@ -14,6 +14,7 @@ is closed; they were tallied once, at close (``voting.stored_results``).
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ from cocreate.workshop import similarity
 from cocreate.workshop.models import CafeTable, Note, Participant, Seat, Workshop
 
 PHASES_WITH_SHORTLIST = ("consolidation", "voting", "results", "closed")
+# Parts of the shared view a push leaves out when the previous version's push carried them.
+OMITTED_WHEN_UNCHANGED = frozenset({"tables", "workshop"})
 SEATED_ROLES = ("host", "notetaker")
 
 
@@ -64,19 +67,36 @@ class LiveState:
     sitting_at: dict[int, int]
     next_table: dict[int, int] = field(default_factory=dict)  # only between rounds
     note_authors: dict[int, int | None] = field(default_factory=dict)
-    # Whether pushes carry every table's brief (10 KB at 60 tables, in every one of 1,000
-    # messages). A screen keeps the tables of its last sync or push; they are sent again only
-    # when they changed, or when this state was not built from the version just before.
-    pushes_tables: bool = True
+    # The parts of the shared view that pushes leave out: every table's brief (10 KB at 60
+    # tables, in each of 1,000 messages) and the workshop's settings, whenever they are what
+    # the version before pushed. A screen keeps those of its last sync or push. They are sent
+    # again when they changed, or when this state was not built from the version just before.
+    unchanged: frozenset[str] = frozenset()
 
     def sitters(self, table_id: int) -> list[int]:
-        return [pid for pid, tid in self.sitting_at.items() if tid == table_id]
+        return self._sitters_by_table.get(table_id, [])
+
+    @functools.cached_property
+    def _sitters_by_table(self) -> dict[int, list[int]]:
+        by_table: defaultdict[int, list[int]] = defaultdict(list)
+        for pid, table_id in self.sitting_at.items():
+            by_table[table_id].append(pid)
+        return by_table
+
+    @functools.cached_property
+    def notes_by_author(self) -> dict[tuple[int, int | None], list[int]]:
+        """(table id, author id) -> the ids of their notes on that table's form, in its order."""
+        by_author: defaultdict[tuple[int, int | None], list[int]] = defaultdict(list)
+        for table_id, part in self.table_parts.items():
+            for note in part["notes"]:
+                by_author[(table_id, self.note_authors.get(note["id"]))].append(note["id"])
+        return by_author
 
     def table_payload(self, table_id: int) -> dict[str, Any]:
         """The push for one table: its view, and the personal parts of whoever sits there."""
         shared = self.shared
-        if not self.pushes_tables:
-            shared = {key: value for key, value in shared.items() if key != "tables"}
+        if self.unchanged:
+            shared = {key: value for key, value in shared.items() if key not in self.unchanged}
         return {
             "v": self.version,
             "view": shared | self.table_parts[table_id],
@@ -167,7 +187,7 @@ def refresh(
         state,
         version=version,
         shared=state.shared | {"server_now": to_epoch_ms(utcnow())},
-        pushes_tables=False,  # a change to a table's name or topic rebuilds the state
+        unchanged=OMITTED_WHEN_UNCHANGED,  # changing a table or a setting rebuilds the state
         table_parts=table_parts,
         people=people,
         personal=dict(state.personal),
@@ -286,15 +306,12 @@ def _personal(workshop: Workshop, state: LiveState, pid: int) -> dict[str, Any]:
     person = state.people[pid]
     table_id = state.sitting_at.get(pid)
     keeps_form = person.role == "notetaker" and table_id == person.home
-    mine = (
-        [
-            note["id"]
-            for note in state.table_parts[table_id]["notes"]
-            if keeps_form or state.note_authors.get(note["id"]) == pid
-        ]
-        if table_id is not None
-        else []
-    )
+    if table_id is None:
+        mine: list[int] = []
+    elif keeps_form:
+        mine = [note["id"] for note in state.table_parts[table_id]["notes"]]
+    else:
+        mine = state.notes_by_author.get((table_id, pid), [])
     return {
         "role": person.role,
         "role_label": workshop.role_label(person.role),

@@ -1,4 +1,5 @@
-"""What a push carries: every table's brief only when a phone may not have it yet.
+"""What a push carries: every table's brief and the workshop's settings only when a phone
+may not have them yet.
 
 At 60 tables the briefs are 10 KB of every one of 1,000 messages a round change sends
 (docs/realtime.md, "Versions"). A phone keeps the ones its sync or an earlier push brought.
@@ -32,6 +33,11 @@ def test_a_round_change_leaves_the_tables_out_and_a_renamed_table_is_pushed(
     assert act(facilitator, "start_round")["ok"]
     pushes = table_pushes(phone)
     assert pushes and all("tables" not in p["view"] for p in pushes)
+    assert pushes[-1]["view"]["workshop"]["phase"] == "rounds"  # the phase changed: sent
+
+    assert act(facilitator, "end_round")["ok"]
+    pushes = table_pushes(phone)
+    assert pushes and all("tables" not in p["view"] and "workshop" not in p["view"] for p in pushes)
 
     table = workshop.tables[0]
     table.name = "Bæredygtig hverdag i Nørrebro"

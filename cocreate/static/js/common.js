@@ -50,7 +50,7 @@
   function assembleTableState(push, previous) {
     const view = push.view;
     const base = {
-      view: previous.view, v: push.v, workshop: view.workshop, round: view.round,
+      view: previous.view, v: push.v, workshop: view.workshop || previous.workshop, round: view.round,
       shortlist: view.shortlist, results: inLanguage(view.results), server_now: view.server_now,
     };
     if (previous.view === "tablet") {
@@ -64,7 +64,8 @@
     const personal = push.people[String(previous.me.id)];
     // Someone waiting sees no table's form: their screen comes from sync alone.
     if (!personal || personal.waiting) return null;
-    // Pushes carry the tables only when they changed; else the ones this screen last got.
+    // Pushes carry the tables (and the settings) only when they changed; else the ones this
+    // screen last got.
     const tables = view.tables || previous.tables;
     const home = tables[String(personal.home)];
     const next = personal.next;
