@@ -71,7 +71,10 @@ def wait_for_port(port: int, process: subprocess.Popen[bytes]) -> None:
 
 
 class PeakMemory:
-    """The largest resident set of a process and its children (the planner), sampled at 20 Hz."""
+    """The largest proportional set size (PSS) of a process and its children (the planner),
+    sampled at 20 Hz. Not the resident sets' sum: a child forked to start the planner shares
+    every page of the server until it runs the planner, and adding both RSS counted the
+    server twice whenever a sample fell in that moment."""
 
     def __init__(self, pid: int) -> None:
         self.process = psutil.Process(pid)
@@ -84,7 +87,7 @@ class PeakMemory:
         while not self._stop.wait(0.05):
             try:
                 family = [self.process, *self.process.children(recursive=True)]
-                self.peak = max(self.peak, sum(p.memory_info().rss for p in family))
+                self.peak = max(self.peak, sum(p.memory_full_info().pss for p in family))
             except psutil.Error:
                 pass
 
@@ -107,10 +110,11 @@ def drive_phones(config: dict[str, object]) -> tuple[dict[str, list[float]], dic
     return report["samples"], report["counts"]
 
 
-def floor(phones: int) -> Run:
+def floor(phones: int, payload: str = "") -> Run:
+    """The bare broadcast; with payload "notes", of 5 KB like a table push (floor_server.py)."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "floor_server.py"), str(port)],
+        [sys.executable, str(ROOT / "bench" / "floor_server.py"), str(port), payload],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -233,12 +237,18 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def report(phones: int, worker: str, bare: Run | None, run: Run, drop: float) -> None:
+def report(
+    phones: int, worker: str, bare: Run | None, run: Run, drop: float, notes: Run | None = None
+) -> None:
     floor_p95 = percentile(bare.samples[FLOOR_MOMENT], 0.95) if bare else math.nan
     dropped = f", {drop:.0%} of connections reset each time" if drop else ""
     print(f"\n== {phones} phones, cocreate serve --worker {worker}{dropped}")
     print(f"{'moment':<50} {'n':>6} {'p50 ms':>9} {'p95 ms':>9} {'p99 ms':>9} {'p95/floor':>10}")
-    runs = (("floor", bare), ("cocreate", run)) if bare else (("cocreate", run),)
+    runs = (
+        (("floor", bare), ("floor 5 KB", notes), ("cocreate", run))
+        if bare and notes
+        else ((("floor", bare), ("cocreate", run)) if bare else (("cocreate", run),))
+    )
     for label, source in runs:
         for kind in sorted(source.samples):
             values = source.samples[kind]
@@ -281,6 +291,13 @@ def report(phones: int, worker: str, bare: Run | None, run: Run, drop: float) ->
         f" ratio {run.peak_mb / floor_mb:.2f}x",
         flush=True,
     )
+    if notes is not None:
+        same_bytes = percentile(notes.samples[FLOOR_MOMENT], 0.95)
+        ratios = ", ".join(
+            f"{kind.split(':')[0]} {percentile(run.samples[kind], 0.95) / same_bytes:.2f}x"
+            for kind in COMPARED
+        )
+        print(f"p95 against the 5 KB floor ({same_bytes:.0f} ms): {ratios}", flush=True)
 
 
 def main() -> None:
@@ -299,8 +316,9 @@ def main() -> None:
         sys.exit("run `make bench-deps` first (installs the phones' Socket.IO client with npm ci)")
     for phones in args.phones:
         bare = None if args.no_floor else floor(phones)
+        notes = None if args.no_floor else floor(phones, "notes")
         run = cocreate(phones, args.worker, args.drop)
-        report(phones, args.worker, bare, run, args.drop)
+        report(phones, args.worker, bare, run, args.drop, notes)
 
 
 if __name__ == "__main__":
