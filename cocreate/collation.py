@@ -7,6 +7,7 @@ O. Other scripts (Arabic, …) keep their own order after the Latin letters.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 # The three come right after "z": "{", "|" and "}" are the code points that follow it.
@@ -14,6 +15,7 @@ _DANISH_LAST_LETTERS = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|"
 _ENGLISH_LIGATURES = str.maketrans({"æ": "ae", "ø": "o", "ß": "ss"})
 
 
+@functools.lru_cache(maxsize=8192)  # a facilitator's list of 1,000 is sorted on every change
 def name_sort_key(name: str, language: str) -> tuple[str, str]:
     folded = unicodedata.normalize("NFC", name).casefold()
     if language == "da":
