@@ -83,7 +83,7 @@ def pending_job(workshop_id: int) -> PlanJob | None:
     people = [p for p in workshop.participants if p.takes_part]
     position_of = {t.id: t.position for t in workshop.tables}
     played = [
-        {str(pid): position_of[tid] for pid, tid in _stored_seats(workshop_id, r).items()}
+        {str(pid): position_of[tid] for pid, tid in stored_seats(workshop_id, r).items()}
         for r in range(first_unplayed)
     ]
     arguments = {
@@ -147,7 +147,9 @@ def apply_plan(job: PlanJob, plan: list[dict[str, int]]) -> bool:
     return True
 
 
-def _stored_seats(workshop_id: int, round_position: int) -> dict[int, int]:
+def stored_seats(workshop_id: int, round_position: int) -> dict[int, int]:
+    """participant id -> table id of the seats stored for one round (also read by
+    cocreate.workshop.rounds.seating)."""
     rows = db.session.execute(
         select(Seat.participant_id, Seat.table_id).where(
             Seat.workshop_id == workshop_id, Seat.round_position == round_position

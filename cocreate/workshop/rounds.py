@@ -126,12 +126,7 @@ def seating(
 ) -> dict[int, int]:
     """participant id -> table id for one round, of everyone taking part: home for anyone the
     plan does not place, or with ``placed_only`` left out (a round played before they came)."""
-    rows = db.session.execute(
-        select(Seat.participant_id, Seat.table_id).where(
-            Seat.workshop_id == workshop.id, Seat.round_position == round_position
-        )
-    )
-    placed = {pid: tid for pid, tid in rows}
+    placed = planning.stored_seats(workshop.id, round_position)
     people = [p for p in workshop.participants if p.takes_part]
     if placed_only:
         return {p.id: placed[p.id] for p in people if p.id in placed}
