@@ -17,7 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from cocreate import csrf, i18n, live, migrations, security_headers
 from cocreate.db import db
-from cocreate.extensions import socketio
+from cocreate.extensions import limiter, socketio
 from cocreate.live import cluster
 from cocreate.live.transport import TextPacket, use_lean_deflate
 
@@ -97,6 +97,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security_headers.init_app(app)  # CSP, frame-ancestors, Referrer-Policy, nosniff, HSTS
     csrf.init_app(app)  # a token in every form that changes something (cocreate/csrf.py)
+    # Login and join limits per address; storage from RATELIMIT_STORAGE_URI, set above.
+    limiter.init_app(app)
     queue = str(app.config["MESSAGE_QUEUE"] or "")
     use_lean_deflate()
     socketio.init_app(
@@ -123,7 +125,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     live.init_app(app)  # connect and sync, pushes, the planner process
     register_workshop_events(socketio)
     register_voting_events(socketio)
-    init_organiser(app)  # accounts, login cookie and rate limit, the /organiser pages
+    init_organiser(app)  # accounts, login cookie, the /organiser pages
 
     if app.config.get("UPGRADE_DATABASE_ON_START", True):
         with app.app_context():

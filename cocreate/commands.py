@@ -9,6 +9,7 @@ import struct
 from pathlib import Path
 
 import click
+from flask import current_app
 from sqlalchemy import make_url, select
 
 from cocreate.app import create_app
@@ -123,7 +124,7 @@ def import_plan(plan_file: Path) -> None:
             raise click.ClickException(str(error)) from None
         key = services.rotate_facilitator_key(workshop)  # shown now only; stored hashed
         click.echo(f"Join code: {workshop.code}")
-        click.echo(f"Facilitator path: /w/{workshop.code}/facilitate/{key}")
+        click.echo(f"Facilitator path: {_facilitator_path(workshop, key)}")
 
 
 @cli.command()
@@ -220,10 +221,20 @@ def _import_plan(path: Path) -> Workshop:
 
 def _print_links(workshop: Workshop, key: str, base_url: str) -> None:
     click.echo(f"\n{workshop.title}")
-    click.echo(f"  Facilitator (keep secret): {base_url}/w/{workshop.code}/facilitate/{key}")
-    click.echo(
-        f"  Participants join:         {base_url}/j/{workshop.code}   (code {workshop.code})"
-    )
+    facilitator = base_url + _facilitator_path(workshop, key)
+    join = base_url + _site_path("workshop.join", code=workshop.code)
+    click.echo(f"  Facilitator (keep secret): {facilitator}")
+    click.echo(f"  Participants join:         {join}   (code {workshop.code})")
+
+
+def _facilitator_path(workshop: Workshop, key: str) -> str:
+    return _site_path("workshop.facilitate", code=workshop.code, key=key)
+
+
+def _site_path(endpoint: str, **values: str) -> str:
+    """A path on this site from the URL map: commands run outside any request, where
+    ``url_for`` needs a SERVER_NAME (the same way as ``live.screens.join_url``)."""
+    return current_app.url_map.bind("").build(endpoint, values)
 
 
 def _reachable_address(host: str) -> str:

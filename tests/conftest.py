@@ -2,124 +2,19 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-import flask_babel
 import pytest
-from flask import Flask, has_app_context
-from flask.testing import FlaskClient
+from flask import Flask
 from flask_socketio import SocketIOTestClient
-from werkzeug.datastructures import MultiDict
-from werkzeug.test import TestResponse
 
-SMALL_PLAN = """
-[workshop]
-title = "Årsmøde i Testby"
-language = "da"
+from tests.clients import SMALL_PLAN, FormClient, Phone
 
-[roles]
-host = "Bordformand"
-notetaker = "Referent"
-
-[[tables]]
-name = "Udsatte grupper"
-topic = "Færre udsættelser"
-
-[[tables]]
-name = "Børn og unge"
-topic = "Fritid og skole"
-
-[[tables]]
-name = "Sundhed"
-topic = "Trivsel i boligområdet"
-
-[[rounds]]
-title = "Hjemme"
-prompt = "Hvad fungerer?"
-minutes = 10
-
-[[rounds]]
-title = "Rundt"
-prompt = "Hvilke resultater har vi opnået?"
-minutes = 10
-
-[[rounds]]
-title = "Hjem igen"
-prompt = "Hvilke udfordringer står vi overfor?"
-minutes = 10
-
-[[fields]]
-key = "ideas"
-label = "Idéer"
-
-[[fields]]
-key = "challenges"
-label = "Udfordringer"
-
-[vote]
-shortlist_size = 4
-method = "borda"
-ballot = "ranking"
-min_ballots = 3
-challenge_field = "challenges"
-"""
-
-
-CSRF_FIELD = "csrf_token"
-_CSRF_INPUT = re.compile(r'name="csrf_token" value="([^"]+)"')
-
-
-class FormClient(FlaskClient):
-    """A test client that sends forms as a browser does, with the CSRF token of the page.
-
-    It keeps the token of the last page it got. A POST whose data has no ``csrf_token`` gets
-    that one; when there is none (nothing got yet, or the last POST began a new session, as a
-    login does) it first GETs the page it posts to, or else the login page, and reads the token
-    there. Data that has a ``csrf_token`` key, even an empty one, is sent as it is: that is how
-    a test forges a request.
-    """
-
-    page_token: str | None = None
-
-    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        if has_app_context():
-            # The test's app context, and its g, is shared by every request: forget the
-            # language the previous one chose (such as the page this client read a token
-            # from), as a real server does.
-            flask_babel.refresh()
-        if kwargs.get("method") == "POST" and args and isinstance(args[0], str):
-            data = kwargs.get("data")
-            if data is None or (isinstance(data, Mapping) and CSRF_FIELD not in data):
-                kwargs["data"] = _with_token(data, self._token_for(args[0], kwargs))
-        response = super().open(*args, **kwargs)
-        html = response.mimetype == "text/html"
-        found = _CSRF_INPUT.search(response.get_data(as_text=True)) if html else None
-        if found:
-            self.page_token = found.group(1)
-        elif kwargs.get("method") == "POST":
-            self.page_token = None
-        return response
-
-    def _token_for(self, url: str, request: dict[str, Any]) -> str:
-        if self.page_token is None:
-            same_site = {k: request[k] for k in ("base_url", "headers") if k in request}
-            for page in (url.split("?")[0], "/organiser/login"):
-                self.get(page, follow_redirects=True, **same_site)
-                if self.page_token is not None:
-                    break
-        assert self.page_token is not None, f"no page with a form token for {url}"
-        return self.page_token
-
-
-def _with_token(data: Mapping[str, Any] | None, token: str) -> Mapping[str, Any]:
-    if isinstance(data, MultiDict):
-        copy = data.copy()
-        copy[CSRF_FIELD] = token
-        return copy
-    return {**(data or {}), CSRF_FIELD: token}
+if TYPE_CHECKING:  # cocreate itself is imported by the fixtures, when a test asks for one
+    from cocreate.plans import Plan
+    from cocreate.workshop.models import Workshop
 
 
 @pytest.fixture
@@ -146,47 +41,21 @@ def app(tmp_path: Path) -> Iterator[Flask]:
 
 
 @pytest.fixture
-def plan() -> Any:
+def plan() -> Plan:
     from cocreate.plans import parse_plan
 
     return parse_plan(SMALL_PLAN, source="small.toml")
 
 
 @pytest.fixture
-def workshop(app: Flask, plan: Any) -> Any:
+def workshop(app: Flask, plan: Plan) -> Workshop:
     from cocreate.workshop import services
 
     return services.create_workshop(plan)
 
 
-class Phone:
-    """A participant's phone: an HTTP client holding the cookie, and its socket."""
-
-    def __init__(self, app: Flask, code: str, name: str, language: str = "en") -> None:
-        from cocreate.extensions import socketio
-
-        self.http: FlaskClient = app.test_client()
-        # Tests read English messages; the workshop itself is Danish, as the samples are.
-        self.http.set_cookie("cocreate_lang", language)
-        response = self.http.post(f"/j/{code}", data={"name": name})
-        assert response.status_code == 303, response.get_data(as_text=True)
-        self.socket: SocketIOTestClient = socketio.test_client(
-            app, flask_test_client=self.http, auth={"code": code}
-        )
-        assert self.socket.is_connected()
-        self.name = name
-
-    def act(self, event: str, payload: dict[str, Any] | None = None) -> dict[str, Any]:
-        return self.socket.emit(event, payload or {}, callback=True)
-
-    def snapshot(self) -> dict[str, Any]:
-        ack = self.act("sync")
-        assert ack["ok"], ack
-        return ack["snapshot"]
-
-
 @pytest.fixture
-def join_phone(app: Flask, workshop: Any):
+def join_phone(app: Flask, workshop: Workshop) -> Callable[[str], Phone]:
     def join(name: str) -> Phone:
         return Phone(app, workshop.code, name)
 
@@ -194,7 +63,7 @@ def join_phone(app: Flask, workshop: Any):
 
 
 @pytest.fixture
-def facilitator_key(workshop: Any) -> str:
+def facilitator_key(workshop: Workshop) -> str:
     """The workshop's facilitator key, made now: only its hash is stored, so this is the one
     moment it is known (as when the organiser makes a new facilitator link)."""
     from cocreate.workshop import services
@@ -203,7 +72,7 @@ def facilitator_key(workshop: Any) -> str:
 
 
 @pytest.fixture
-def facilitator(app: Flask, workshop: Any, facilitator_key: str) -> SocketIOTestClient:
+def facilitator(app: Flask, workshop: Workshop, facilitator_key: str) -> SocketIOTestClient:
     from cocreate.extensions import socketio
 
     http = app.test_client()
@@ -213,7 +82,3 @@ def facilitator(app: Flask, workshop: Any, facilitator_key: str) -> SocketIOTest
     )
     assert client.is_connected()
     return client
-
-
-def act(client: SocketIOTestClient, event: str, payload: dict[str, Any] | None = None) -> Any:
-    return client.emit(event, payload or {}, callback=True)

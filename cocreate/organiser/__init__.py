@@ -1,8 +1,8 @@
 """The organiser's workspace: accounts, the workshop list, the plan editor, co-facilitator
 links, exports and the erasure of participants' names.
 
-``init_organiser(app)`` sets the login cookie's rules and the login rate limit and registers
-the pages under ``/organiser``.
+``init_organiser(app)`` sets the login cookie's rules and the login rate limit's default and
+registers the pages under ``/organiser``.
 """
 
 from __future__ import annotations
@@ -12,8 +12,6 @@ from typing import Any
 
 from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
-
-from cocreate.extensions import limiter
 
 SESSION_DEFAULTS: dict[str, Any] = {
     "ORGANISER_IDLE_MINUTES": 120,
@@ -44,7 +42,6 @@ def init_organiser(app: Flask) -> None:
         hours=app.config["ORGANISER_SESSION_HOURS"]
     )
     app.session_interface = _SessionInterface()
-    limiter.init_app(app)
 
     from cocreate.organiser.personal_data import personal_data_notice
     from cocreate.organiser.views import bp

@@ -26,9 +26,10 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from cocreate.errors import ActionRefused
 from cocreate.export.formats import FORMATS, export_file, file_name
+from cocreate.extensions import limiter
 from cocreate.i18n import _
 from cocreate.live import end_co_facilitator_screens, end_facilitator_screens, notify_changed
-from cocreate.organiser import accounts, limiter
+from cocreate.organiser import accounts
 from cocreate.organiser import workshops as workspace
 from cocreate.organiser.personal_data import erase_names, erasure_date
 from cocreate.organiser.plan_editor import (

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Final
 
+from flask import url_for
 from sqlalchemy import func, or_, select
 
 from cocreate.db import db
@@ -190,4 +191,5 @@ def revoke_link(workshop: Workshop, link_id: int) -> None:
 def facilitator_path(workshop: Workshop, key: str | None = None) -> str:
     """The facilitator view with a key: the one given (just made), else the organiser's own
     (services.organiser_facilitator_key), which the organiser's page can always hand out."""
-    return f"/w/{workshop.code}/facilitate/{key or services.organiser_facilitator_key(workshop)}"
+    key = key or services.organiser_facilitator_key(workshop)
+    return url_for("workshop.facilitate", code=workshop.code, key=key)

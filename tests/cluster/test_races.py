@@ -24,7 +24,7 @@ from cocreate.voting import services as voting
 from cocreate.voting.models import Ballot, VoterRollEntry
 from cocreate.workshop import services
 from cocreate.workshop.models import Note, Participant, Workshop
-from tests.conftest import SMALL_PLAN
+from tests.clients import SMALL_PLAN
 
 pytestmark = pytest.mark.cluster
 

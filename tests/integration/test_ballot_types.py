@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from cocreate.db import db
 from cocreate.voting.models import Ballot
-from tests.conftest import act
+from tests.clients import act
 
 SHORTLIST = ["Tydeligere mandat", "Klarere ressourcer", "Fælles ledelse"]
 

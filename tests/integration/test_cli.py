@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from cocreate.cli import requested_worker
 from cocreate.commands import cli
 from cocreate.plans import sample_plans_dir
-from tests.conftest import SMALL_PLAN
+from tests.clients import SMALL_PLAN
 
 
 @pytest.fixture

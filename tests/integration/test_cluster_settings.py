@@ -14,7 +14,7 @@ from cocreate.app import database_url
 from cocreate.db import db
 from cocreate.workshop import planning
 from cocreate.workshop.models import Seat, Workshop
-from tests.conftest import act
+from tests.clients import act
 
 
 def test_postgresql_urls_use_psycopg_3() -> None:

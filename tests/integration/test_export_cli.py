@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from cocreate.commands import cli
-from tests.conftest import SMALL_PLAN
+from tests.clients import SMALL_PLAN
 from tests.integration.test_export import KNOWN_BALLOTS, MANDATE, PEOPLE, run_workshop
 
 

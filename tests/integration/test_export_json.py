@@ -15,7 +15,7 @@ from cocreate.plans import parse_plan
 from cocreate.voting import services as voting
 from cocreate.workshop import services
 from cocreate.workshop.models import Workshop
-from tests.conftest import SMALL_PLAN
+from tests.clients import SMALL_PLAN
 from tests.integration.test_export import (
     COMMUNICATION,
     KNOWN_BALLOTS,

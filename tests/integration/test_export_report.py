@@ -13,7 +13,7 @@ from cocreate.export.texts import TEXTS
 from cocreate.plans import parse_plan
 from cocreate.voting.explain import METHOD_SENTENCES, method_sentence, robustness
 from cocreate.workshop import services
-from tests.conftest import SMALL_PLAN
+from tests.clients import SMALL_PLAN
 from tests.integration.test_export import (
     COMMUNICATION,
     FORMULA_NOTE,

@@ -14,7 +14,7 @@ from sqlalchemy import update
 from cocreate.db import db
 from cocreate.live import screens
 from cocreate.workshop.models import Workshop
-from tests.conftest import Phone, act
+from tests.clients import Phone, act
 
 
 def last_pushed(facilitator: SocketIOTestClient) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from cocreate.db import clear_sqlite_journal, db
 from cocreate.extensions import socketio
 from cocreate.workshop import services
 from cocreate.workshop.models import CoFacilitatorLink, Note, Workshop
-from tests.conftest import SMALL_PLAN, FormClient, act
+from tests.clients import SMALL_PLAN, FormClient, act
 from tests.integration.test_organiser import create_from_template, make_organiser, signed_in_client
 
 

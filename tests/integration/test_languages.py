@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from tests.conftest import Phone, act
+from tests.clients import Phone, act
 
 
 def test_pages_speak_the_workshops_language_by_default(app: Flask, workshop: Any) -> None:
@@ -95,7 +95,7 @@ def test_plan_file_problems_are_told_in_danish(app: Flask) -> None:
     import pytest
 
     from cocreate.plans import PlanError, parse_plan
-    from tests.conftest import SMALL_PLAN
+    from tests.clients import SMALL_PLAN
 
     with pytest.raises(PlanError) as refused:
         parse_plan(SMALL_PLAN.replace("minutes = 10\n", 'minutes = "ti"\n', 1), source="x.toml")

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from cocreate.db import db
 from cocreate.workshop.models import Note
-from tests.conftest import act
+from tests.clients import act
 
 
 def note_count() -> int:

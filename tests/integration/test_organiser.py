@@ -19,7 +19,7 @@ from cocreate.organiser import accounts
 from cocreate.organiser.models import Organiser
 from cocreate.workshop import services
 from cocreate.workshop.models import CoFacilitatorLink, Workshop
-from tests.conftest import act
+from tests.clients import act
 
 PASSWORD = "en god adgangskode"
 WRONG_LOGIN = "The e-mail address or the password is not right."

@@ -15,7 +15,7 @@ from cocreate.db import db
 from cocreate.organiser.plan_editor import plan_from_form, plan_from_workshop
 from cocreate.plans import Plan, PlanError, parse_plan, plan_to_toml
 from cocreate.workshop.models import Workshop
-from tests.conftest import SMALL_PLAN, act
+from tests.clients import SMALL_PLAN, act
 from tests.integration.test_organiser import create_from_template, make_organiser, signed_in_client
 
 

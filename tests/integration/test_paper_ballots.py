@@ -20,7 +20,7 @@ from cocreate.export.restore import import_workshop_json
 from cocreate.voting import services as voting
 from cocreate.voting.models import Ballot, VoterRollEntry
 from cocreate.workshop.models import Workshop
-from tests.conftest import act
+from tests.clients import act
 from tests.integration.test_shortlist_and_vote import CHALLENGES, shortlist, through_rounds
 from tests.integration.test_voter_codes import codes_on_sheet, print_codes
 

@@ -24,7 +24,7 @@ from cocreate.plans import parse_plan
 from cocreate.voting import services as voting
 from cocreate.workshop import services
 from cocreate.workshop.models import Participant, Workshop
-from tests.conftest import SMALL_PLAN, act
+from tests.clients import SMALL_PLAN, act
 from tests.integration.test_organiser import make_organiser, signed_in_client
 from tests.integration.test_shortlist_and_vote import through_rounds
 

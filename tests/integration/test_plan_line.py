@@ -16,7 +16,7 @@ from cocreate.live.screens import plan_sentence
 from cocreate.plans import parse_plan
 from cocreate.rotation import PlanScore
 from cocreate.workshop import services
-from tests.conftest import SMALL_PLAN, Phone, act
+from tests.clients import SMALL_PLAN, Phone, act
 
 TABLES = 5
 ROUNDS = 5

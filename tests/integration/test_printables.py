@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Flask
 
-from tests.conftest import act
+from tests.clients import act
 
 
 def test_poster_and_table_cards_name_hosts_and_note_takers(

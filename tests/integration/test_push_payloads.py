@@ -15,7 +15,7 @@ from sqlalchemy import update
 from cocreate.db import db
 from cocreate.live import notify_changed
 from cocreate.workshop.models import CafeTable, Workshop
-from tests.conftest import Phone, act
+from tests.clients import Phone, act
 
 
 def table_pushes(phone: Phone) -> list[dict[str, Any]]:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from cocreate.db import db
 from cocreate.live import ratelimit
 from cocreate.workshop.models import Note
-from tests.conftest import Phone, act
+from tests.clients import Phone, act
 
 TOO_FAST = "Too many actions at once. Wait a moment and try again."
 

@@ -12,7 +12,7 @@ from cocreate.db import db
 from cocreate.timeutil import to_epoch_ms, utcnow
 from cocreate.workshop import services
 from cocreate.workshop.models import Participant, Workshop
-from tests.conftest import act
+from tests.clients import act
 
 
 def seats_by_person(workshop: Workshop) -> dict[int, list[int]]:

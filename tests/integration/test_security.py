@@ -21,7 +21,7 @@ from cocreate.plans import PlanError, parse_plan
 from cocreate.workshop import services
 from cocreate.workshop.models import CafeTable, Challenge, Participant, Workshop
 from cocreate.workshop.text import has_visible_character
-from tests.conftest import SMALL_PLAN, FormClient
+from tests.clients import SMALL_PLAN, FormClient
 from tests.integration.test_export import run_workshop
 from tests.integration.test_organiser import make_organiser, signed_in_client
 from tests.integration.test_organiser_plan_editor import form_of, post_plan

@@ -14,7 +14,7 @@ from sqlalchemy import func, inspect, select
 from cocreate.db import db
 from cocreate.voting.models import Ballot, VoterRollEntry
 from cocreate.workshop.models import Participant, Workshop
-from tests.conftest import act
+from tests.clients import act
 
 CHALLENGES = [
     "Medlemssammensætningen af teamet skal gøres klarere",

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Flask
 
-from tests.conftest import act
+from tests.clients import act
 
 NOTES = [
     "For få frivillige i Maglehøj",

@@ -11,7 +11,7 @@ from cocreate.db import db
 from cocreate.extensions import socketio
 from cocreate.workshop import services
 from cocreate.workshop.models import Note, Workshop
-from tests.conftest import act
+from tests.clients import act
 
 
 def tablet_client(app: Flask, workshop: Any, table_id: int, key: str) -> SocketIOTestClient:

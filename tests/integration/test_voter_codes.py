@@ -20,7 +20,7 @@ from cocreate.db import db
 from cocreate.errors import ActionRefused
 from cocreate.voting.models import Ballot, VoterCode, VoterRollEntry
 from cocreate.workshop.models import Participant, Workshop
-from tests.conftest import SMALL_PLAN, Phone, act
+from tests.clients import SMALL_PLAN, Phone, act
 from tests.integration.test_shortlist_and_vote import CHALLENGES, shortlist, through_rounds
 
 SYMBOL = "[ABCDEFGHJKLMNPQRSTUVWXYZ23456789]"  # no 0/O, no 1/I

@@ -15,7 +15,7 @@ from cocreate.errors import ActionRefused
 from cocreate.voting.models import Ballot, VoterRollEntry
 from cocreate.workshop import services
 from cocreate.workshop.models import Participant, Workshop
-from tests.conftest import Phone, act
+from tests.clients import Phone, act
 from tests.integration.test_shortlist_and_vote import open_vote_with_three, through_rounds
 
 
