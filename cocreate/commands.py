@@ -233,7 +233,7 @@ def _facilitator_path(workshop: Workshop, key: str) -> str:
 
 def _site_path(endpoint: str, **values: str) -> str:
     """A path on this site from the URL map: commands run outside any request, where
-    ``url_for`` needs a SERVER_NAME (the same way as ``live.screens.join_url``)."""
+    ``url_for`` needs a SERVER_NAME (the same way as ``live.facilitator.join_url``)."""
     return current_app.url_map.bind("").build(endpoint, values)
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import select, update
 from cocreate.db import db
 from cocreate.extensions import socketio
 from cocreate.i18n import LANGUAGES
-from cocreate.live import screens
+from cocreate.live import facilitator, screens
 from cocreate.live.rooms import facilitator_room, participant_room, table_room
 from cocreate.workshop.models import Workshop
 
@@ -79,9 +79,9 @@ def notify_changed(
     cache = live_cache()
     table_ids, people = set(tables), set(participants)
     # A table's form is its notes; people's roles and tables are on the facilitator's lists.
-    changed = {screens.NOTES} if table_ids else set()
-    changed |= {screens.PEOPLE} if people else set()
-    _facilitator_parts_changed(workshop_id, screens.FACILITATOR_PARTS if everyone else changed)
+    changed = {facilitator.NOTES} if table_ids else set()
+    changed |= {facilitator.PEOPLE} if people else set()
+    _facilitator_parts_changed(workshop_id, facilitator.FACILITATOR_PARTS if everyone else changed)
     with cache.locks[workshop_id]:
         version = _bump(workshop_id)
         workshop = db.session.get(Workshop, workshop_id)
@@ -121,7 +121,7 @@ def notify_joined(workshop_id: int, participant_id: int, *, role: str) -> None:
         notify_changed(workshop_id, participants=[participant_id])
         return
     cache = live_cache()
-    _facilitator_parts_changed(workshop_id, {screens.PEOPLE})
+    _facilitator_parts_changed(workshop_id, {facilitator.PEOPLE})
     with cache.locks[workshop_id]:
         version = _bump(workshop_id)
         previous = cache.states.get(workshop_id)
@@ -142,7 +142,7 @@ def notify_voted(workshop_id: int, participant_id: int) -> None:
 
 def notify_facilitator(workshop_id: int) -> None:
     """A change only facilitator screens show (a merge on the shortlist, a tablet link)."""
-    _facilitator_parts_changed(workshop_id, screens.FACILITATOR_PARTS)
+    _facilitator_parts_changed(workshop_id, facilitator.FACILITATOR_PARTS)
     _facilitator_soon(workshop_id)
 
 
@@ -185,7 +185,7 @@ def facilitator_state(
     # Taken before building: a change noted while this one is built is built next time.
     stale = frozenset(cache.facilitator_stale.pop(key, set()))
     with force_locale(language):
-        snapshot = screens.facilitator_snapshot(
+        snapshot = facilitator.facilitator_snapshot(
             workshop,
             str(current_app.config.get("PUBLIC_URL") or ""),
             version=version,
@@ -214,7 +214,7 @@ def _bump(workshop_id: int) -> int:
     if cache.last_version.get(workshop_id) != version - 1:
         # Another process changed the workshop in between (or this one just started): what
         # it changed is unknown, so every part of the facilitator's state is built afresh.
-        _facilitator_parts_changed(workshop_id, screens.FACILITATOR_PARTS)
+        _facilitator_parts_changed(workshop_id, facilitator.FACILITATOR_PARTS)
     cache.last_version[workshop_id] = version
     return version
 
@@ -244,9 +244,9 @@ def _push_facilitator(workshop: Workshop, version: int) -> None:
 def _plan_line(workshop: Workshop, language: str) -> str | None:
     """The plan's quality line, scored again only when the plan or the people change."""
     cache = live_cache()
-    key = (*screens.plan_quality_key(workshop), language)
+    key = (*facilitator.plan_quality_key(workshop), language)
     if key not in cache.plan_lines:
-        cache.plan_lines[key] = screens.plan_quality(workshop)
+        cache.plan_lines[key] = facilitator.plan_quality(workshop)
     return cache.plan_lines[key]
 
 

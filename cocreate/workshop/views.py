@@ -22,7 +22,7 @@ from cocreate.errors import ActionRefused
 from cocreate.extensions import limiter
 from cocreate.i18n import LANGUAGE_COOKIE, LANGUAGES, _
 from cocreate.live import notify_changed, notify_joined
-from cocreate.live.screens import join_url
+from cocreate.live.facilitator import join_url
 from cocreate.urls import local_path
 from cocreate.workshop import services
 from cocreate.workshop.access import facilitated_or_403, workshop_or_404

@@ -12,7 +12,7 @@ from flask_socketio import SocketIOTestClient
 from sqlalchemy import update
 
 from cocreate.db import db
-from cocreate.live import screens
+from cocreate.live import facilitator as screens
 from cocreate.workshop.models import Workshop
 from tests.clients import Phone, act
 

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from flask_socketio import SocketIOTestClient
 
 from cocreate.extensions import socketio
-from cocreate.live.screens import plan_sentence
+from cocreate.live.facilitator import plan_sentence
 from cocreate.plans import parse_plan
 from cocreate.rotation import PlanScore
 from cocreate.workshop import services
