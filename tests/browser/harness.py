@@ -201,3 +201,13 @@ def new_context(browser: Any, language: str = "en", **options: Any) -> Any:
         [{"name": "cocreate_lang", "value": language, "domain": "127.0.0.1", "path": "/"}]
     )
     return context
+
+
+def wait_for_seating(call: Callable[[str, dict[str, Any]], Any], timeout: float = 60) -> None:
+    """Wait until the next round's seating is planned: under `cocreate serve` the planner runs
+    in a separate process, and starting a round before it is done is refused (as the
+    facilitator's screen shows). ``call`` is a facilitator connection's Socket.IO call."""
+    deadline = time.monotonic() + timeout
+    while call("sync", {})["snapshot"]["planning"]:
+        assert time.monotonic() < deadline, "the seating plan never arrived"
+        time.sleep(0.1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 import socketio
@@ -15,6 +14,7 @@ from tests.browser.harness import (
     SESSIONS_DIR,
     StartServer,
     new_context,
+    wait_for_seating,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -73,11 +73,7 @@ def test_a_ranking_ballot_cast_with_the_keyboard_alone(
     phone.keyboard.press("Enter")
     expect(phone.locator("#where")).to_be_visible()
     for _ in range(4):
-        # The seating is planned in a separate process under `cocreate serve`: wait for it.
-        deadline = time.monotonic() + 60
-        while facilitator.call("sync", {})["snapshot"]["planning"]:
-            assert time.monotonic() < deadline, "the seating plan never arrived"
-            time.sleep(0.1)
+        wait_for_seating(facilitator.call)
         assert facilitator.call("start_round", {})["ok"]
         assert facilitator.call("end_round", {})["ok"]
     assert facilitator.call("begin_consolidation", {})["ok"]

@@ -22,6 +22,7 @@ from tests.browser.harness import (
     REPO_ROOT,
     CocreateServer,
     new_context,
+    wait_for_seating,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -151,6 +152,7 @@ def test_organiser_prepares_runs_exports_and_erases(
     ]
     for _ in range(3):
         facilitator.act("end_round")
+        wait_for_seating(facilitator.client.call)
         facilitator.act("start_round")
     facilitator.act("end_round")
     facilitator.act("begin_consolidation")

@@ -17,7 +17,7 @@ import requests
 import socketio
 
 from deploy.localcluster import LocalCluster
-from tests.browser.harness import SESSIONS_DIR, form_token
+from tests.browser.harness import SESSIONS_DIR, form_token, wait_for_seating
 
 pytestmark = pytest.mark.cluster
 
@@ -258,6 +258,7 @@ def test_a_workshop_across_two_workers_survives_losing_one(
 
     # Round 2, then w1 dies mid-round: killed by its PID, nothing cleaned up.
     facilitator.act("end_round")
+    wait_for_seating(facilitator.client.call)
     facilitator.act("start_round")
     everyone_sees("round 2", lambda view: view["round"]["number"] == 2)
     on_w1 = [p for p in phones if p.worker == "w1"]
