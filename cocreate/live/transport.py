@@ -53,6 +53,6 @@ class LeanDeflate(PerMessageDeflate):
 
 def use_lean_deflate() -> None:
     """simple-websocket (the gevent and threading workers' websockets) names the extension it
-    offers at each handshake; this makes it offer LeanDeflate. Eventlet's websockets do not
-    compress, so they are left as they are."""
+    offers at each handshake; this makes it offer LeanDeflate. The eventlet worker has
+    websockets of its own, left as they are."""
     simple_websocket.ws.PerMessageDeflate = LeanDeflate
