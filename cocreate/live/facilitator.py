@@ -58,7 +58,6 @@ def facilitator_snapshot(
     """Everything but the ballots, in the current language. With ``previous`` (the state
     built before in this language), only the parts in ``rebuild`` are built again; the small
     rest always is."""
-    with_tablet = workshop_services.tablet_links(workshop)
     snapshot: dict[str, Any] = {
         "view": "facilitator",
         "v": version,
@@ -74,7 +73,7 @@ def facilitator_snapshot(
         "server_now": to_epoch_ms(utcnow()),
     }
     if previous is None or PEOPLE in rebuild:
-        snapshot |= _facilitator_people(workshop, with_tablet)
+        snapshot |= _facilitator_people(workshop)
     else:
         snapshot |= {key: previous[key] for key in ("tables", "participants", "board")}
     if previous is None or NOTES in rebuild:
@@ -84,7 +83,8 @@ def facilitator_snapshot(
     return snapshot
 
 
-def _facilitator_people(workshop: Workshop, with_tablet: dict[int, int]) -> dict[str, Any]:
+def _facilitator_people(workshop: Workshop) -> dict[str, Any]:
+    with_tablet = workshop_services.tablet_links(workshop)
     people = workshop.participants
     at_home: defaultdict[int, list[Participant]] = defaultdict(list)
     for person in people:

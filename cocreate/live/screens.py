@@ -172,7 +172,8 @@ def refresh(
             tables = set(tables) | {home, sitting_at[pid]}
     table_parts = dict(state.table_parts)
     note_authors = dict(state.note_authors)
-    holders = _role_holders(people) if tables else {}
+    # Only the touched tables' people: a note must not sort the whole room.
+    holders = _role_holders({pid: p for pid, p in people.items() if p.home in tables})
     for table_id in tables:
         notes = _note_rows(Note.table_id == table_id)
         note_authors.update({note.id: note.author_id for note in notes})
